@@ -1,0 +1,161 @@
+/**
+ * The one error class of the library, {@link StreamError}, its numeric
+ * {@link ErrorCode}s, and the single table that maps Node error codes to a
+ * {@link Status}.
+ *
+ * @module
+ */
+import { Status } from './status';
+
+/**
+ * The numeric code a {@link StreamError} carries.
+ *
+ * - `IO` (1) — the seed's "I/O error": a socket, TLS or allocation failure.
+ * - `Closed` (2) — the seed's "closed": end of stream, or the stream was
+ *   closed or destroyed while the operation was pending.
+ * - `Invalid` (3) — the call was refused before anything started (bad
+ *   argument, wrong state, a second operation on a busy side). The seed
+ *   answers these with a returned `Invalid` status and no future; an
+ *   observable can only error, so it errors with this code.
+ *
+ * Match on `code` or `status`, never on the message text.
+ *
+ * @example
+ * ```ts
+ * stream.read(buf).subscribe({ error: (e: StreamError) => e.code === ErrorCode.Closed && done() });
+ * ```
+ */
+export const ErrorCode = Object.freeze({ IO: 1, Closed: 2, Invalid: 3 } as const);
+
+/** One of the {@link ErrorCode} numbers. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const BRAND = Symbol.for('rxstream.StreamError');
+
+/**
+ * The error every rxstream observable errors with, and the only thing the
+ * library ever throws (from `createTCP`/`createTLS` on bad arguments).
+ *
+ * - `status` — the {@link Status} that caused it (`Invalid`, `StreamClosed`,
+ *   `SysError`, `TLSError`, `OutOfMemory`).
+ * - `code` — the seed's number: 1 I/O, 2 closed, 3 refused (see {@link ErrorCode}).
+ * - `cause` — the underlying Node error, where there is one.
+ *
+ * `StreamError.is(x)` recognises one across copies of the library.
+ *
+ * @example
+ * ```ts
+ * try { createTCP(notASocket); } catch (e) {
+ *   if (StreamError.is(e) && e.status === Status.Invalid) console.log(e.message);
+ * }
+ * ```
+ */
+export class StreamError extends Error {
+  /** The status that caused the error. */
+  readonly status: Status;
+  /** 1 = I/O error, 2 = closed, 3 = refused (Invalid). */
+  readonly code: ErrorCode;
+
+  /**
+   * @param status - the status that caused the error
+   * @param message - human-readable text (not for matching)
+   * @param cause - the underlying Node error, if any
+   */
+  constructor(status: Status, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'StreamError';
+    this.status = status;
+    this.code = codeFor(status);
+  }
+
+  /** True when `value` is a StreamError, even from another copy of the library. */
+  static is(value: unknown): value is StreamError {
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
+
+  /** Brand used by {@link StreamError.is}. */
+  get [BRAND](): true {
+    return true;
+  }
+}
+
+/** The seed's code for a status: StreamClosed → 2, Invalid → 3, the rest → 1. */
+export function codeFor(status: Status): ErrorCode {
+  if (status === Status.StreamClosed) return ErrorCode.Closed;
+  if (status === Status.Invalid) return ErrorCode.Invalid;
+  return ErrorCode.IO;
+}
+
+/** Shorthand for a refused call: `StreamError` with status Invalid (code 3). */
+export function invalid(message: string): StreamError {
+  return new StreamError(Status.Invalid, message);
+}
+
+/**
+ * Node error codes whose status is not `SysError`. Everything not listed here
+ * (ECONNRESET, EPIPE, ETIMEDOUT, …) is a `SysError`; see {@link statusOf}.
+ */
+export const STATUS_BY_NODE_CODE: Readonly<Record<string, Status>> = Object.freeze({
+  ERR_OUT_OF_MEMORY: Status.OutOfMemory,
+  ENOMEM: Status.OutOfMemory,
+  ENOBUFS: Status.OutOfMemory,
+  ECONNRESET: Status.SysError,
+  EPIPE: Status.SysError,
+  ETIMEDOUT: Status.SysError,
+  ECONNREFUSED: Status.SysError,
+  ECONNABORTED: Status.SysError,
+  EHOSTUNREACH: Status.SysError,
+  ENETUNREACH: Status.SysError,
+  ENOTCONN: Status.SysError,
+  EBADF: Status.SysError,
+  // OpenSSL verification results, as Node reports them on a TLS socket.
+  CERT_HAS_EXPIRED: Status.TLSError,
+  CERT_NOT_YET_VALID: Status.TLSError,
+  DEPTH_ZERO_SELF_SIGNED_CERT: Status.TLSError,
+  SELF_SIGNED_CERT_IN_CHAIN: Status.TLSError,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: Status.TLSError,
+  UNABLE_TO_GET_ISSUER_CERT: Status.TLSError,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: Status.TLSError,
+  CERT_UNTRUSTED: Status.TLSError,
+  CERT_REVOKED: Status.TLSError,
+  CERT_SIGNATURE_FAILURE: Status.TLSError,
+  HOSTNAME_MISMATCH: Status.TLSError,
+});
+
+/** Prefixes of Node error codes that are TLS failures (`ERR_SSL_*`, `ERR_TLS_*`). */
+export const TLS_CODE_PREFIXES: readonly string[] = Object.freeze(['ERR_SSL_', 'ERR_TLS_']);
+
+/**
+ * Maps a Node error to its {@link Status}: first the exact table
+ * {@link STATUS_BY_NODE_CODE}, then the TLS prefixes, then OpenSSL's
+ * `library` field, then allocation failures (`RangeError` from a failed
+ * Buffer allocation); everything else is `SysError`.
+ */
+export function statusOf(error: unknown): Status {
+  const code = fieldOf(error, 'code');
+  if (code !== undefined) {
+    const exact = STATUS_BY_NODE_CODE[code];
+    if (exact !== undefined) return exact;
+    if (TLS_CODE_PREFIXES.some((p) => code.startsWith(p))) return Status.TLSError;
+  }
+  if (fieldOf(error, 'library') !== undefined) return Status.TLSError;
+  if (error instanceof RangeError && /allocat/i.test(error.message)) return Status.OutOfMemory;
+  return Status.SysError;
+}
+
+/**
+ * Wraps a Node error into a {@link StreamError} with its mapped status. A
+ * StreamError is returned as it is.
+ */
+export function toStreamError(error: unknown, what: string): StreamError {
+  if (StreamError.is(error)) return error;
+  const status = statusOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StreamError(status, `${what}: ${detail}`, error);
+}
+
+function fieldOf(error: unknown, key: 'code' | 'library'): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value: unknown = (error as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
