@@ -1,0 +1,18 @@
+/**
+ * rxstream: one reactive byte-stream interface over TCP sockets, TLS
+ * sessions and in-memory pairs, for RxJS on Node.js. The RxJS port of the
+ * m2stream module: see the README for the seed → rxstream table.
+ *
+ * @packageDocumentation
+ */
+export { Status, StreamState, StreamKind } from './status';
+export { StreamError, ErrorCode, statusOf, STATUS_BY_NODE_CODE, TLS_CODE_PREFIXES } from './errors';
+export { Stream, DEFAULT_BUFFER_SIZE } from './stream';
+export type { StreamOptions, StreamStats, TryResult } from './stream';
+export type { Transport, TransportEvents, RenegotiateOptions } from './transport';
+export { createTCP } from './tcp';
+export { createTLS } from './tls';
+export { memoryPair, MemoryTransport } from './memory';
+export type { MemoryPairOptions } from './memory';
+export { connectTCP, connectTLS, listenTCP, listenTLS, DEFAULT_MIN_TLS_VERSION } from './connect';
+export type { ListenOptions } from './connect';

@@ -1,0 +1,68 @@
+/**
+ * A FIFO of received Buffers with a running byte count. Chunks are kept as
+ * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
+ * `shift` hands a whole chunk over, so `reads$` stays zero-copy.
+ */
+export class ByteQueue {
+  #chunks: Buffer[] = [];
+  #head = 0; // index of the first live chunk in #chunks
+  #offset = 0; // bytes of #chunks[#head] already consumed
+  #length = 0;
+
+  /** Bytes waiting. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends a chunk (kept by reference). */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  /** Removes and returns the next chunk (or what remains of it). */
+  shift(): Buffer | undefined {
+    if (this.#length === 0) return undefined;
+    let chunk = this.#chunks[this.#head];
+    if (this.#offset > 0) chunk = chunk.subarray(this.#offset);
+    this.#advance();
+    this.#length -= chunk.length;
+    return chunk;
+  }
+
+  /** Copies up to `max` bytes into `target` at 0, consuming them; returns the count. */
+  copyTo(target: Uint8Array, max: number): number {
+    let copied = 0;
+    while (copied < max && this.#length > 0) {
+      const chunk = this.#chunks[this.#head];
+      const available = chunk.length - this.#offset;
+      const n = Math.min(available, max - copied);
+      target.set(chunk.subarray(this.#offset, this.#offset + n), copied);
+      copied += n;
+      this.#length -= n;
+      if (n === available) this.#advance();
+      else this.#offset += n;
+    }
+    return copied;
+  }
+
+  /** Removes and returns everything, in order. */
+  drain(): Buffer[] {
+    const out: Buffer[] = [];
+    for (let chunk = this.shift(); chunk !== undefined; chunk = this.shift()) out.push(chunk);
+    return out;
+  }
+
+  #advance(): void {
+    this.#offset = 0;
+    this.#head += 1;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

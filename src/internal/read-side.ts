@@ -1,0 +1,221 @@
+import type { Subscriber } from 'rxjs';
+import { Status } from '../status';
+import { StreamError } from '../errors';
+import { ByteQueue } from './byte-queue';
+import type { Host } from './host';
+
+/** The one read-side operation: a `reads$` subscription or a pending `read()`. */
+export type ReadConsumer =
+  | { readonly kind: 'chunks'; readonly sub: Subscriber<Buffer> }
+  | {
+      readonly kind: 'into';
+      readonly sub: Subscriber<number>;
+      readonly buf: Uint8Array;
+      readonly max: number;
+    };
+
+/** Result of a try-once call. */
+export interface TryResult {
+  /** OK, or why not. */
+  readonly status: Status;
+  /** Bytes moved (0 unless OK). */
+  readonly bytes: number;
+}
+
+/**
+ * The receiving half of a stream: a bounded read-ahead queue, the one
+ * consumer, readiness watchers, and flow control of the transport.
+ */
+export class ReadSide {
+  readonly queue = new ByteQueue();
+  /** Bytes handed to the user so far. */
+  bytes = 0;
+  #eof = false;
+  #closed: StreamError | null = null; // set by a local close/destroy
+  #consumer: ReadConsumer | null = null;
+  #watchers = new Set<Subscriber<void>>();
+  #armed = false;
+  #flowing = false;
+  #pumpPending = false;
+  readonly #host: Host;
+  readonly #limit: number;
+
+  constructor(host: Host, limit: number) {
+    this.#host = host;
+    this.#limit = limit;
+  }
+
+  /** True while a read-side operation is pending. */
+  get busy(): boolean {
+    return this.#consumer !== null;
+  }
+
+  /** True once the peer's end of stream has been seen. */
+  get eof(): boolean {
+    return this.#eof;
+  }
+
+  onData(chunk: Buffer): void {
+    const consumer = this.#consumer;
+    if (consumer?.kind === 'chunks' && this.queue.length === 0 && this.#host.direct) {
+      this.bytes += chunk.length;
+      consumer.sub.next(chunk);
+      return;
+    }
+    const wasEmpty = this.queue.length === 0;
+    this.queue.push(chunk);
+    if (this.queue.length >= this.#limit) this.#updateFlow();
+    if (consumer !== null) this.#schedulePump();
+    if (wasEmpty) this.notify();
+  }
+
+  onEnd(): void {
+    this.#eof = true;
+    this.#updateFlow();
+    this.notify();
+    this.#schedulePump();
+  }
+
+  /** Ends the read side locally (close or destroy): pending consumers get `reason` after the queue. */
+  closeLocally(reason: StreamError): void {
+    this.#closed = reason;
+    this.#flowing = false;
+    this.notify();
+    this.#schedulePump();
+  }
+
+  /** A fatal error or a state change: wake consumers and watchers. */
+  wake(): void {
+    this.#updateFlow();
+    this.notify();
+    this.#schedulePump();
+  }
+
+  /** Becomes the one consumer; false when one is already there. */
+  attach(consumer: ReadConsumer): boolean {
+    if (this.#consumer !== null) return false;
+    this.#consumer = consumer;
+    this.#host.useAsync();
+    this.#updateFlow();
+    this.#schedulePump();
+    return true;
+  }
+
+  /** Stops being the consumer (unsubscribe); nothing queued is lost. */
+  detach(consumer: ReadConsumer): void {
+    if (this.#consumer !== consumer) return;
+    this.#consumer = null;
+    this.#updateFlow();
+  }
+
+  tryRead(buf: Uint8Array, max: number): TryResult {
+    if (this.queue.length > 0) {
+      const n = this.queue.copyTo(buf, max);
+      this.bytes += n;
+      this.#updateFlow();
+      return { status: Status.OK, bytes: n };
+    }
+    const end = this.#ending();
+    if (end !== null) return { status: end.status, bytes: 0 };
+    this.#armed = true;
+    this.#updateFlow();
+    if (this.#host.transport.renegotiating) return { status: Status.WouldBlock, bytes: 0 };
+    return { status: Status.OK, bytes: 0 };
+  }
+
+  /** Adds a readiness watcher; it hears at once when a retry can make progress now. */
+  watch(sub: Subscriber<void>): () => void {
+    this.#watchers.add(sub);
+    this.#updateFlow();
+    if (this.queue.length > 0 || this.#ending() !== null) this.#tell(sub);
+    return () => {
+      this.#watchers.delete(sub);
+      this.#updateFlow();
+    };
+  }
+
+  /** Tells every watcher that a retry can make progress. */
+  notify(): void {
+    for (const sub of this.#watchers) this.#tell(sub);
+  }
+
+  /** Errors the consumer and completes the watchers (destroy). */
+  shutdown(reason: StreamError): void {
+    this.#closed = reason;
+    const consumer = this.#consumer;
+    this.#consumer = null;
+    this.#flowing = false;
+    consumer?.sub.error(reason);
+    for (const sub of this.#watchers) sub.complete();
+    this.#watchers.clear();
+  }
+
+  #tell(sub: Subscriber<void>): void {
+    this.#host.deliver(() => sub.next());
+  }
+
+  /** Why no more bytes will come after the queue: the fatal error, end of stream, or local close. */
+  #ending(): StreamError | null {
+    if (this.#host.fatal !== null) return this.#host.fatal;
+    if (this.#eof) return endOfStream();
+    return this.#closed;
+  }
+
+  #schedulePump(): void {
+    if (this.#consumer === null) return;
+    if (this.#host.direct) {
+      this.#pump();
+      return;
+    }
+    if (this.#pumpPending) return;
+    this.#pumpPending = true;
+    this.#host.deliver(() => {
+      this.#pumpPending = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    for (let c = this.#consumer; c !== null && c === this.#consumer; c = this.#consumer) {
+      if (this.queue.length > 0) {
+        if (c.kind === 'chunks') {
+          const chunk = this.queue.shift() as Buffer;
+          this.bytes += chunk.length;
+          c.sub.next(chunk);
+          continue;
+        }
+        const n = this.queue.copyTo(c.buf, c.max);
+        this.bytes += n;
+        this.#consumer = null;
+        c.sub.next(n);
+        c.sub.complete();
+        break;
+      }
+      const end = this.#ending();
+      if (end === null) break;
+      this.#consumer = null;
+      if (c.kind === 'chunks' && end.status === Status.StreamClosed) c.sub.complete();
+      else c.sub.error(end);
+    }
+    this.#updateFlow();
+  }
+
+  #updateFlow(): void {
+    const interested = this.#consumer !== null || this.#watchers.size > 0 || this.#armed;
+    const want =
+      interested &&
+      this.queue.length < this.#limit &&
+      !this.#eof &&
+      this.#closed === null &&
+      this.#host.fatal === null;
+    if (want === this.#flowing) return;
+    this.#flowing = want;
+    if (want) this.#host.transport.resume();
+    else if (this.#closed === null) this.#host.transport.pause();
+  }
+}
+
+/** The error of `read()` at the peer's end of stream (code 2). */
+function endOfStream(): StreamError {
+  return new StreamError(Status.StreamClosed, 'end of stream: the peer closed its side');
+}

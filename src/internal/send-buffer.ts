@@ -1,0 +1,52 @@
+/**
+ * The bounded send buffer's storage: accepted bytes are copied into large
+ * slabs, so that many small writes leave in one syscall (coalescing) and the
+ * caller may reuse its buffer as soon as a write is accepted.
+ */
+const SLAB = 64 * 1024;
+
+export class SendBuffer {
+  #full: Buffer[] = [];
+  #slab: Buffer | null = null;
+  #used = 0;
+  #length = 0;
+
+  /** Bytes waiting to be handed to the transport. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Copies `src[start, start + n)` in. The caller has checked the room. */
+  append(src: Uint8Array, start: number, n: number): void {
+    let done = 0;
+    while (done < n) {
+      if (this.#slab === null) {
+        this.#slab = Buffer.allocUnsafe(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
+        this.#used = 0;
+      }
+      const take = Math.min(this.#slab.length - this.#used, n - done);
+      this.#slab.set(src.subarray(start + done, start + done + take), this.#used);
+      this.#used += take;
+      done += take;
+      if (this.#used === this.#slab.length) {
+        this.#full.push(this.#slab);
+        this.#slab = null;
+      }
+    }
+    this.#length += n;
+  }
+
+  /** Removes and returns every waiting byte as a list of chunks, in order. */
+  take(): Buffer[] {
+    const out = this.#full;
+    if (this.#slab !== null && this.#used > 0) {
+      out.push(this.#slab.subarray(0, this.#used));
+      // The rest of the slab stays usable: the next append starts after it.
+      this.#slab = this.#slab.length - this.#used >= 4096 ? this.#slab.subarray(this.#used) : null;
+      this.#used = 0;
+    }
+    this.#full = [];
+    this.#length = 0;
+    return out;
+  }
+}

@@ -1,0 +1,244 @@
+import type { Subscriber } from 'rxjs';
+import type { StreamError } from '../errors';
+import { SendBuffer } from './send-buffer';
+import type { Host } from './host';
+
+/** Writes at least this large go to the socket without a copy when nothing is queued. */
+const ZERO_COPY_MIN = 64 * 1024;
+
+/** The one write-side operation. */
+export type WriteOp =
+  | {
+      readonly kind: 'some' | 'all';
+      readonly sub: Subscriber<number>;
+      readonly src: Uint8Array;
+      readonly len: number;
+      off: number;
+      inKernel: boolean; // a zero-copy part is with the socket
+    }
+  | { readonly kind: 'flush' | 'close'; readonly sub: Subscriber<void> };
+
+/** Where the end of stream (FIN / close_notify) is. */
+type Fin = 'none' | 'wanted' | 'sending' | 'sent';
+
+/**
+ * The sending half of a stream: the bounded send buffer, coalesced flushes,
+ * the one write-side operation, writability watchers and the end of stream.
+ */
+export class WriteSide {
+  readonly buffer = new SendBuffer();
+  /** Bytes accepted from the user so far. */
+  bytes = 0;
+  #inFlight = 0;
+  #op: WriteOp | null = null;
+  #watchers = new Set<Subscriber<void>>();
+  #wasFull = false;
+  #flushPending = false;
+  #fin: Fin = 'none';
+  #finForClose = false;
+  readonly #host: Host;
+  readonly #cap: number;
+  readonly #closeNow: () => void;
+
+  /** `closeNow` closes the transport once a close's end of stream has left. */
+  constructor(host: Host, cap: number, closeNow: () => void) {
+    this.#host = host;
+    this.#cap = cap;
+    this.#closeNow = closeNow;
+  }
+
+  /** True while a write-side operation is pending. */
+  get busy(): boolean {
+    return this.#op !== null;
+  }
+
+  /** True once an end of stream has been asked for (shutdownWrite or close). */
+  get finishing(): boolean {
+    return this.#fin !== 'none';
+  }
+
+  /** Bytes not yet handed to the kernel. */
+  get pending(): number {
+    return this.buffer.length + this.#inFlight;
+  }
+
+  /** Room left in the send buffer. */
+  room(): number {
+    return Math.max(0, this.#cap - this.buffer.length - this.#inFlight);
+  }
+
+  /** Copies up to `len` bytes of `src` from `start` into the buffer; returns how many. */
+  accept(src: Uint8Array, start: number, len: number): number {
+    const n = Math.min(len, this.room());
+    if (n > 0) {
+      this.buffer.append(src, start, n);
+      this.bytes += n;
+      this.#scheduleFlush();
+    }
+    if (this.room() === 0) this.#wasFull = true;
+    return n;
+  }
+
+  /** Becomes the one operation; false when one is already there. */
+  attach(op: WriteOp): boolean {
+    if (this.#op !== null) return false;
+    this.#op = op;
+    this.#host.useAsync();
+    this.#progress();
+    return true;
+  }
+
+  /** Cancels the operation (unsubscribe): what was accepted stays and is sent. */
+  detach(op: WriteOp): void {
+    if (this.#op !== op) return;
+    this.#op = null;
+    // A close not yet begun is cancelled; once its end of stream is leaving it completes unheard.
+    if (op.kind === 'close' && this.#finForClose && this.#fin === 'wanted') {
+      this.#fin = 'none';
+      this.#finForClose = false;
+    }
+  }
+
+  /** True once the end of stream was asked for and has not left yet. */
+  get finUnsent(): boolean {
+    return this.#fin === 'wanted';
+  }
+
+  /** Asks for the end of stream after every accepted byte. */
+  requestFin(): void {
+    if (this.#fin === 'none') this.#fin = 'wanted';
+    this.#flushNow();
+  }
+
+  /** Adds a writability watcher; it hears at once when there is room now. */
+  watch(sub: Subscriber<void>): () => void {
+    this.#watchers.add(sub);
+    if (this.room() > 0) this.#host.deliver(() => sub.next());
+    return () => this.#watchers.delete(sub);
+  }
+
+  /** Errors the operation and completes the watchers (fatal error or destroy). */
+  shutdown(reason: StreamError, completeWatchers: boolean): void {
+    const op = this.#op;
+    this.#op = null;
+    op?.sub.error(reason);
+    for (const sub of this.#watchers) {
+      if (completeWatchers) sub.complete();
+      else this.#host.deliver(() => sub.next());
+    }
+    if (completeWatchers) this.#watchers.clear();
+  }
+
+  /** Everything still queued (sync-mode destroy hands it to the socket). */
+  takeAll(): Buffer[] {
+    return this.buffer.take();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushPending || this.#inFlight > 0) return;
+    this.#flushPending = true;
+    this.#host.defer(() => {
+      this.#flushPending = false;
+      this.#flushNow();
+    });
+  }
+
+  #flushNow(): void {
+    if (this.#inFlight > 0 || this.#host.fatal !== null) return;
+    if (this.buffer.length === 0) {
+      this.#maybeFin();
+      return;
+    }
+    const n = this.buffer.length;
+    this.#send(this.buffer.take(), n, undefined);
+  }
+
+  #send(chunks: readonly Buffer[], n: number, after: (() => void) | undefined): void {
+    this.#inFlight += n;
+    this.#host.transport.write(chunks, (error) => this.#written(n, error, after));
+  }
+
+  #written(n: number, error: unknown, after: (() => void) | undefined): void {
+    this.#inFlight -= n;
+    if (error !== undefined && error !== null) {
+      this.#host.fail(error);
+      return;
+    }
+    after?.();
+    this.#progress();
+    this.#flushNow();
+    if (this.#wasFull && this.room() > 0) {
+      this.#wasFull = false;
+      for (const sub of this.#watchers) this.#host.deliver(() => sub.next());
+    }
+  }
+
+  #maybeFin(): void {
+    if (this.#fin !== 'wanted' || this.#inFlight > 0 || this.buffer.length > 0) return;
+    this.#fin = 'sending';
+    this.#host.transport.end((error) => {
+      if (error !== undefined && error !== null) {
+        this.#host.fail(error);
+        return;
+      }
+      this.#fin = 'sent';
+      if (this.#op?.kind === 'close') this.#progress();
+      else if (this.#finForClose) this.#closeNow();
+    });
+  }
+
+  #progress(): void {
+    const op = this.#op;
+    if (op === null || this.#host.fatal !== null) return;
+    if (op.kind === 'some' || op.kind === 'all') {
+      this.#progressWrite(op);
+    } else if (op.kind === 'flush') {
+      if (this.pending === 0) this.#finish(op, undefined);
+      else this.#flushNow();
+    } else if (this.#fin === 'sent') {
+      this.#closeNow();
+      this.#finish(op, undefined);
+    } else {
+      this.#finForClose = true;
+      this.requestFin();
+    }
+  }
+
+  #progressWrite(op: Extract<WriteOp, { kind: 'some' | 'all' }>): void {
+    while (op === this.#op && !op.inKernel) {
+      const remaining = op.len - op.off;
+      if (remaining === 0) {
+        this.#finish(op, op.len);
+        return;
+      }
+      if (remaining >= ZERO_COPY_MIN && this.pending === 0) {
+        const n = Math.min(remaining, this.#cap);
+        const view = Buffer.from(op.src.buffer, op.src.byteOffset + op.off, n);
+        op.inKernel = true;
+        this.bytes += n;
+        this.#send([view], n, () => {
+          op.inKernel = false;
+          op.off += n;
+          if (op.kind === 'some' && op === this.#op) this.#finish(op, n);
+        });
+        return;
+      }
+      const n = this.accept(op.src, op.off, remaining);
+      if (n === 0) return;
+      op.off += n;
+      if (op.kind === 'some') {
+        this.#finish(op, n);
+        return;
+      }
+    }
+  }
+
+  #finish<T>(op: WriteOp, value: T): void {
+    this.#op = null;
+    const sub = op.sub as Subscriber<T>;
+    this.#host.deliver(() => {
+      sub.next(value);
+      sub.complete();
+    });
+  }
+}

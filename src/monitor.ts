@@ -1,0 +1,248 @@
+/**
+ * {@link monitor}: follows a changing set of streams — each one's state
+ * transitions, byte counters and fatal status — as one observable of
+ * {@link MonitorEvent}s. `monitor-snapshot.ts` folds those events into the
+ * current picture of every stream; the dashboard is built on both.
+ *
+ * @module
+ */
+import {
+  EMPTY,
+  Observable,
+  SchedulerLike,
+  asyncScheduler,
+  catchError,
+  concat,
+  connect,
+  defer,
+  endWith,
+  filter,
+  finalize,
+  ignoreElements,
+  interval,
+  map,
+  merge,
+  mergeMap,
+  of,
+  takeUntil,
+} from 'rxjs';
+import { StreamState } from './status';
+import type { Status, StreamKind } from './status';
+
+/**
+ * The members of a stream that {@link monitor} reads. Every `Stream` has them;
+ * tests may pass any object that does.
+ *
+ * @example
+ * ```ts
+ * const fake: Monitorable = { kind: StreamKind.Memory, state$: of(StreamState.Open),
+ *   bytesRead: 0, bytesWritten: 0, lastError: null };
+ * ```
+ */
+export interface Monitorable {
+  /** The transport. */
+  readonly kind: StreamKind;
+  /** Replays the current state, then every transition; completes after `destroy()`. */
+  readonly state$: Observable<StreamState>;
+  /** Bytes delivered to the user so far. */
+  readonly bytesRead: number;
+  /** Bytes accepted from the user so far. */
+  readonly bytesWritten: number;
+  /** The fatal error that moved the state to `Error`, if any. */
+  readonly lastError: { readonly status: Status } | null;
+}
+
+/**
+ * How {@link monitor} runs.
+ *
+ * @example
+ * ```ts
+ * monitor(streams$, { sampleMs: 250, label: (s) => s.kind });
+ * ```
+ */
+export interface MonitorOptions<S extends Monitorable = Monitorable> {
+  /** Runs the sampling timers and stamps `time`; default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+  /** Period of the counter sampling, in milliseconds; default 1000. */
+  sampleMs?: number;
+  /** Names a stream for display (for example "tls client"); default its kind. */
+  label?: (stream: S) => string;
+}
+
+/** The kinds of {@link MonitorEvent}, one per `type`. */
+export type MonitorEventType = 'added' | 'state' | 'counters' | 'removed';
+
+/**
+ * What {@link monitor} reports about one stream at one moment. Every event
+ * carries the whole sample, so the latest event of a stream is its picture.
+ *
+ * - `added` — the stream was emitted by the source; `state` is its state then.
+ * - `state` — a transition, from `previous` to `state`, in `state$` order.
+ * - `counters` — a periodic sample in which `bytesRead`, `bytesWritten` or
+ *   `status` differ from the stream's previous event (unchanged samples are
+ *   not reported).
+ * - `removed` — `state$` completed (the stream was destroyed); the last event
+ *   for that `id`.
+ *
+ * @example
+ * ```ts
+ * monitor(streams$).subscribe((e) => console.log(e.id, e.type, e.state, e.status));
+ * ```
+ */
+export interface MonitorEvent {
+  /** What happened. */
+  readonly type: MonitorEventType;
+  /** Number given to the stream when it appeared: 1, 2, 3… per subscription. */
+  readonly id: number;
+  /** The stream's label (see {@link MonitorOptions.label}). */
+  readonly label: string;
+  /** The transport. */
+  readonly kind: StreamKind;
+  /** State after the event. */
+  readonly state: StreamState;
+  /** State before a `state` event; `null` for the other types. */
+  readonly previous: StreamState | null;
+  /** `lastError.status` — the fatal status — or `null` while there is none. */
+  readonly status: Status | null;
+  /** `bytesRead` at the time of the event. */
+  readonly bytesRead: number;
+  /** `bytesWritten` at the time of the event. */
+  readonly bytesWritten: number;
+  /** `scheduler.now()` at the time of the event, in milliseconds. */
+  readonly time: number;
+}
+
+/**
+ * Follows every stream that `streams$` emits and reports, per stream and in
+ * order: its appearance (`added`), each `state$` transition (`state`), its
+ * counters and fatal status sampled every `sampleMs` on the scheduler
+ * (`counters`, only when something changed), and its disappearance when
+ * `state$` completes (`removed`).
+ *
+ * Semantics:
+ * - A stream emitted again while it is still followed is ignored.
+ * - The output completes once `streams$` has completed and every followed
+ *   stream has been removed; an error of `streams$` is passed on. An error of
+ *   a stream's `state$` counts as its removal.
+ * - Unsubscribing stops every timer and unsubscribes from every `state$`; the
+ *   streams themselves are not touched.
+ * - Cold: each subscription numbers its streams from 1.
+ *
+ * ## Example
+ * ```ts
+ * const streams$ = listenTCP(0, '127.0.0.1');
+ * monitor(streams$, { sampleMs: 500 }).subscribe((e) =>
+ *   console.log(`#${e.id} ${e.type} ${e.state} in=${e.bytesRead} out=${e.bytesWritten}`),
+ * );
+ * ```
+ *
+ * @param streams$ - the streams to follow, as they appear
+ * @param options - scheduler, sampling period, labels
+ * @returns the events of all followed streams, interleaved
+ */
+export function monitor<S extends Monitorable>(
+  streams$: Observable<S>,
+  options: MonitorOptions<S> = {},
+): Observable<MonitorEvent> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const sampleMs = options.sampleMs ?? 1000;
+  const label = options.label ?? ((s: S) => s.kind);
+  return defer(() => {
+    let nextId = 1;
+    const followed = new WeakSet<S>();
+    return streams$.pipe(
+      filter((stream) => !followed.has(stream)),
+      mergeMap((stream) => {
+        followed.add(stream);
+        const tracker = new Tracker(stream, nextId++, label(stream), scheduler);
+        return follow(tracker, sampleMs, scheduler).pipe(finalize(() => followed.delete(stream)));
+      }),
+    );
+  });
+}
+
+/** The events of one stream: its state$ stream with a sampler that stops at its end. */
+function follow(
+  tracker: Tracker,
+  sampleMs: number,
+  scheduler: SchedulerLike,
+): Observable<MonitorEvent> {
+  return tracker.stream.state$.pipe(
+    connect((states$) => {
+      const transitions$ = concat(
+        states$.pipe(map((state) => tracker.onState(state))),
+        defer(() => tracker.removal()),
+      );
+      const end$ = states$.pipe(ignoreElements(), endWith(true));
+      const samples$ = interval(sampleMs, scheduler).pipe(
+        takeUntil(end$),
+        map(() => tracker.changedSample()),
+        filter((event): event is MonitorEvent => event !== null),
+      );
+      return merge(transitions$, samples$);
+    }),
+    // A failing state$ ends the stream's life like a completing one.
+    catchError(() => tracker.removal()),
+  );
+}
+
+/** Per-stream bookkeeping: the last reported state and counters. */
+class Tracker {
+  #state: StreamState | null = null;
+  #lastKey = '';
+
+  constructor(
+    readonly stream: Monitorable,
+    readonly id: number,
+    readonly label: string,
+    readonly scheduler: SchedulerLike,
+  ) {}
+
+  /** The `added` event for the first state, `state` events after it. */
+  onState(state: StreamState): MonitorEvent {
+    const previous = this.#state;
+    this.#state = state;
+    if (previous === null) return this.sample('added');
+    return { ...this.sample('state'), previous };
+  }
+
+  /** The `removed` event, or nothing for a stream that never showed a state. */
+  removal(): Observable<MonitorEvent> {
+    return this.#state === null ? EMPTY : of(this.sample('removed'));
+  }
+
+  /** A `counters` event, or null when nothing changed since the last event. */
+  changedSample(): MonitorEvent | null {
+    if (this.#state === null) return null;
+    const event = this.sample('counters', false);
+    return keyOf(event) === this.#lastKey ? null : this.#remember(event);
+  }
+
+  /** An event of `type` with the stream's current sample. */
+  sample(type: MonitorEventType, remember = true): MonitorEvent {
+    const { stream } = this;
+    const event: MonitorEvent = {
+      type,
+      id: this.id,
+      label: this.label,
+      kind: stream.kind,
+      // Only null before the first state, when no event is ever built.
+      state: this.#state ?? StreamState.Closed,
+      previous: null,
+      status: stream.lastError?.status ?? null,
+      bytesRead: stream.bytesRead,
+      bytesWritten: stream.bytesWritten,
+      time: this.scheduler.now(),
+    };
+    return remember ? this.#remember(event) : event;
+  }
+
+  #remember(event: MonitorEvent): MonitorEvent {
+    this.#lastKey = keyOf(event);
+    return event;
+  }
+}
+
+function keyOf(event: MonitorEvent): string {
+  return `${event.bytesRead}/${event.bytesWritten}/${event.status ?? ''}`;
+}

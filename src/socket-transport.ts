@@ -1,0 +1,136 @@
+/**
+ * The one transport over Node sockets, shared by TCP, TLS and IPC: they
+ * differ only in their kind, and TLS in renegotiation.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { StreamKind } from './status';
+import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
+
+const noop = (): void => undefined;
+
+/** Transport over a connected `net.Socket` or `tls.TLSSocket`. */
+export class SocketTransport implements Transport {
+  readonly kind: StreamKind;
+  readonly fd: number;
+  #socket: Socket;
+  #events: TransportEvents | null = null;
+  #renegotiating = false;
+  #failed = false;
+
+  constructor(kind: StreamKind, socket: Socket) {
+    this.kind = kind;
+    this.#socket = socket;
+    this.fd = fdOf(socket);
+  }
+
+  get renegotiating(): boolean {
+    return this.#renegotiating;
+  }
+
+  start(events: TransportEvents): void {
+    this.#events = events;
+    const socket = this.#socket;
+    // Paused before 'data' is attached, so attaching does not start the flow.
+    socket.pause();
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  write(chunks: readonly Buffer[], done: (error?: unknown) => void): void {
+    const socket = this.#socket;
+    if (chunks.length === 1) {
+      socket.write(chunks[0], done);
+      return;
+    }
+    socket.cork();
+    for (let i = 0; i < chunks.length - 1; i += 1) socket.write(chunks[i]);
+    socket.write(chunks[chunks.length - 1], done);
+    socket.uncork();
+  }
+
+  end(done: (error?: unknown) => void): void {
+    this.#socket.end(done);
+  }
+
+  destroy(): void {
+    this.#detach();
+    this.#socket.on('error', noop); // late errors of a socket nobody listens to any more
+    this.#socket.destroy();
+  }
+
+  release(unread: readonly Buffer[]): void {
+    this.#detach();
+    const socket = this.#socket;
+    socket.pause();
+    if (unread.length > 0 && !socket.readableEnded) {
+      socket.unshift(unread.length === 1 ? unread[0] : Buffer.concat(unread));
+    }
+  }
+
+  renegotiate(options: RenegotiateOptions, done: (error?: unknown) => void): void {
+    const socket = this.#socket;
+    if (!(socket instanceof TLSSocket)) {
+      done(new Error('renegotiation needs a TLS socket'));
+      return;
+    }
+    this.#renegotiating = true;
+    const finished = (error?: unknown): void => {
+      this.#renegotiating = false;
+      done(error ?? undefined);
+    };
+    const started = socket.renegotiate(options, (error) => finished(error ?? undefined));
+    if (!started) finished(new Error('renegotiation could not start'));
+  }
+
+  #detach(): void {
+    const socket = this.#socket;
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onClose);
+    this.#events = null;
+  }
+
+  #onData = (chunk: Buffer): void => {
+    this.#events?.data(chunk);
+  };
+
+  #onEnd = (): void => {
+    this.#events?.end();
+  };
+
+  #onError = (error: unknown): void => {
+    this.#failed = true;
+    this.#events?.error(error);
+  };
+
+  #onClose = (): void => {
+    if (!this.#failed) this.#events?.close();
+  };
+}
+
+/** The fd under a socket (a TLS socket's is its TCP socket's), or -1. */
+export function fdOf(socket: Socket): number {
+  const candidates: unknown[] = [socket, Reflect.get(socket, '_parent')];
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'object' || candidate === null) continue;
+    const handle: unknown = Reflect.get(candidate, '_handle');
+    if (typeof handle !== 'object' || handle === null) continue;
+    const fd: unknown = Reflect.get(handle, 'fd');
+    if (typeof fd === 'number' && fd >= 0) return fd;
+  }
+  return -1;
+}

@@ -1,0 +1,546 @@
+/**
+ * {@link Stream}: the seed's opaque stream handle as an RxJS object.
+ *
+ * @module
+ */
+import { BehaviorSubject, Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Status, StreamState, type StreamKind } from './status';
+import { StreamError, invalid, toStreamError } from './errors';
+import type { RenegotiateOptions, Transport } from './transport';
+import type { Host } from './internal/host';
+import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
+import { WriteSide, type WriteOp } from './internal/write-side';
+import { lengthFor, sizeOption } from './internal/validate';
+
+export type { TryResult } from './internal/read-side';
+
+/** Default bound of the send buffer and of the read-ahead queue: 1 MiB. */
+export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
+
+/** Options every stream takes at creation. */
+export interface StreamOptions {
+  /**
+   * Where the stream delivers its notifications (the seed's m2futures
+   * scheduler) and runs deferred work. Default: none — notifications are
+   * delivered synchronously from Node's I/O callbacks (the fastest path),
+   * and write coalescing runs in a microtask. Pass a `TestScheduler` (or any
+   * `SchedulerLike`) to drive the stream in virtual time; memory streams
+   * default to `asapScheduler`.
+   */
+  scheduler?: SchedulerLike;
+  /** Bound of the send buffer in bytes ("accepted" means taken into it). Default 1 MiB. */
+  sendBufferSize?: number;
+  /** Bytes read ahead from the socket before it is paused. Default 1 MiB. */
+  readBufferSize?: number;
+}
+
+/** A snapshot of a stream's counters, for dashboards and metrics. */
+export interface StreamStats {
+  /** The transport kind. */
+  readonly kind: StreamKind;
+  /** The lifecycle state. */
+  readonly state: StreamState;
+  /** `sync` until an async operation or `reads$` is used, then `async`. */
+  readonly mode: 'sync' | 'async';
+  /** Bytes delivered to the user. */
+  readonly bytesRead: number;
+  /** Bytes accepted from the user. */
+  readonly bytesWritten: number;
+  /** Bytes received and not yet read. */
+  readonly readBuffered: number;
+  /** Bytes accepted and not yet handed to the kernel. */
+  readonly sendBuffered: number;
+}
+
+const INVALID: TryResult = Object.freeze({ status: Status.Invalid, bytes: 0 });
+
+/**
+ * A byte stream over TCP, TLS, IPC or memory. Made by {@link createTCP},
+ * {@link createTLS}, {@link memoryPair} and the connect/listen helpers.
+ *
+ * Two modes, as the seed: a stream is in **sync mode** (try-once calls,
+ * readiness from `readable$`/`writable$`, the caller owns the socket) until
+ * the first async operation (`read`, `write`, `writeAll`, `flush`, `close`)
+ * or `reads$` subscription puts it in **async mode** (the stream owns the
+ * socket and closes it on `destroy`).
+ *
+ * One pending async operation **per direction**: one on the read side
+ * (`read` or a `reads$` subscription) and one on the write side (`write`,
+ * `writeAll`, `flush`, `close`). A second one on a busy side errors with
+ * `StreamError` status `Invalid` (code 3); nothing is queued or dropped.
+ *
+ * Every observable is cold: nothing happens until subscription, each
+ * subscription is one operation, and refusals arrive as errors, never throws.
+ *
+ * @example
+ * ```ts
+ * connectTCP(port, '127.0.0.1').pipe(
+ *   switchMap((s) => s.writeAll(Buffer.from('hello\n')).pipe(switchMap(() => s.reads$))),
+ * ).subscribe((chunk) => console.log(chunk.toString()));
+ * ```
+ */
+export class Stream {
+  /** Current state changes, read-only: replays the current state, then each transition once, in order; completes after `destroy()`. */
+  readonly state$: Observable<StreamState>;
+  /** Everything the peer sends (see {@link Stream.reads$} docs on the getter). */
+  readonly reads$: Observable<Buffer>;
+  /** Readiness for `tryRead`: emits when a retry can make progress (data, end of stream, error, renegotiation over). */
+  readonly readable$: Observable<void>;
+  /** Readiness for `tryWrite`: emits when the send buffer has room again. */
+  readonly writable$: Observable<void>;
+
+  readonly #t: Transport;
+  readonly #host: Host;
+  readonly #state = new BehaviorSubject<StreamState>(StreamState.Open);
+  readonly #read: ReadSide;
+  readonly #write: WriteSide;
+  #fatal: StreamError | null = null;
+  #destroyed = false;
+  #async = false;
+
+  /**
+   * Wraps a {@link Transport}. Most code uses the `create*`/`connect*`
+   * helpers; a custom transport is the way to add a new kind.
+   *
+   * @throws StreamError status Invalid when an option is out of range.
+   */
+  constructor(transport: Transport, options: StreamOptions = {}) {
+    const send = sizeOption(options.sendBufferSize, 'sendBufferSize', DEFAULT_BUFFER_SIZE);
+    const readAhead = sizeOption(options.readBufferSize, 'readBufferSize', DEFAULT_BUFFER_SIZE);
+    if (typeof send === 'string') throw invalid(send);
+    if (typeof readAhead === 'string') throw invalid(readAhead);
+    this.#t = transport;
+    this.#host = makeHost(transport, options.scheduler, {
+      fatal: () => this.#fatal,
+      fail: (e) => this.#fail(e),
+      useAsync: () => {
+        this.#async = true;
+      },
+    });
+    this.#read = new ReadSide(this.#host, readAhead);
+    this.#write = new WriteSide(this.#host, send, () => this.#closeNow());
+    this.state$ = this.#state.asObservable();
+    this.reads$ = new Observable<Buffer>((sub) => this.#subscribeReads(sub));
+    this.readable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#read.watch(s)));
+    this.writable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#write.watch(s)));
+    transport.start({
+      data: (chunk) => this.#read.onData(chunk),
+      end: () => this.#read.onEnd(),
+      error: (error) => this.#fail(error),
+      close: () => this.#onTransportClose(),
+    });
+  }
+
+  /** The transport kind (the seed's GetKind). */
+  get kind(): StreamKind {
+    return this.#t.kind;
+  }
+
+  /** The file descriptor (the seed's GetFd), or -1 where there is none (memory, some TLS sockets). */
+  get fd(): number {
+    return this.#t.fd;
+  }
+
+  /** The current state (the seed's GetState). */
+  get state(): StreamState {
+    return this.#state.value;
+  }
+
+  /** `sync` until the first async operation or `reads$` subscription, then `async`. */
+  get mode(): 'sync' | 'async' {
+    return this.#async ? 'async' : 'sync';
+  }
+
+  /** The fatal error that moved the state to Error, or null. */
+  get lastError(): StreamError | null {
+    return this.#fatal;
+  }
+
+  /** Bytes delivered to the user so far (by every read path). */
+  get bytesRead(): number {
+    return this.#read.bytes;
+  }
+
+  /** Bytes accepted from the user so far (by every write path). */
+  get bytesWritten(): number {
+    return this.#write.bytes;
+  }
+
+  /** A snapshot of the counters and buffers. */
+  stats(): StreamStats {
+    return {
+      kind: this.kind,
+      state: this.state,
+      mode: this.mode,
+      bytesRead: this.bytesRead,
+      bytesWritten: this.bytesWritten,
+      readBuffered: this.#read.queue.length,
+      sendBuffered: this.#write.pending,
+    };
+  }
+
+  /**
+   * Try-once read (the seed's TryRead): copies up to `max` bytes (default
+   * the whole buffer) of what has arrived into `buf` at offset 0.
+   *
+   * @returns `{ status, bytes }`, never throws:
+   * - `OK`, bytes > 0 — data was there;
+   * - `OK`, 0 — nothing has arrived yet (TCP never answers WouldBlock); wait for `readable$`;
+   * - `StreamClosed` — the peer ended and every byte before the end has been read;
+   * - `WouldBlock` — a TLS renegotiation is in progress; wait for `readable$`;
+   * - `SysError` / `TLSError` / `OutOfMemory` — the fatal error, after every byte received before it;
+   * - `Invalid` — bad `buf`/`max`, a `read`/`reads$` is pending, or the stream is destroyed.
+   *
+   * @example
+   * ```ts
+   * stream.readable$.subscribe(() => {
+   *   for (let r = stream.tryRead(buf); r.status === Status.OK && r.bytes > 0; r = stream.tryRead(buf)) use(buf, r.bytes);
+   * });
+   * ```
+   */
+  tryRead(buf: Uint8Array, max?: number): TryResult {
+    if (this.#destroyed) return INVALID;
+    const n = lengthFor(buf, max, 'max');
+    if (typeof n === 'string' || this.#read.busy) return INVALID;
+    return this.#read.tryRead(buf, n);
+  }
+
+  /**
+   * Try-once write (the seed's TryWrite): copies as many of the first `len`
+   * bytes (default the whole buffer) as the send buffer has room for; the
+   * caller may reuse `buf` at once. Accepted bytes are sent in order, and
+   * many small writes leave in one syscall.
+   *
+   * @returns `{ status, bytes }`, never throws:
+   * - `OK`, bytes > 0 — accepted; `OK`, 0 — the send buffer is full, wait for `writable$`;
+   * - `SysError` / `TLSError` / `OutOfMemory` — the fatal error (accepted bytes not yet sent are lost);
+   * - `Invalid` — bad `buf`/`len`, a write-side operation is pending, after `shutdownWrite`/`close`/`destroy`.
+   *
+   * @example
+   * ```ts
+   * const { status, bytes } = stream.tryWrite(Buffer.from('ping'));
+   * ```
+   */
+  tryWrite(buf: Uint8Array, len?: number): TryResult {
+    if (this.#destroyed) return INVALID;
+    const n = lengthFor(buf, len, 'len');
+    if (typeof n === 'string' || this.#write.busy) return INVALID;
+    if (this.#fatal !== null) return { status: this.#fatal.status, bytes: 0 };
+    if (this.state !== StreamState.Open || this.#write.finishing) return INVALID;
+    return { status: Status.OK, bytes: this.#write.accept(buf, 0, n) };
+  }
+
+  /**
+   * Reads once (the seed's ReadAsync): on subscription, waits until bytes
+   * are there, copies up to `max` (default the whole buffer) into `buf`,
+   * emits the count and completes. `buf` must stay untouched until then.
+   *
+   * Errors (`StreamError`): code 2 (`StreamClosed`) at the end of stream;
+   * code 1 on a fatal error (after the bytes received before it); code 3
+   * (`Invalid`) for bad arguments, a pending read-side operation or a
+   * destroyed stream. Unsubscribing before it emits cancels it: no byte is
+   * consumed.
+   *
+   * @example
+   * ```ts
+   * stream.read(buf, 4096).subscribe((n) => console.log(buf.subarray(0, n)));
+   * ```
+   */
+  read(buf: Uint8Array, max?: number): Observable<number> {
+    return new Observable<number>((sub) => {
+      const n = lengthFor(buf, max, 'max');
+      if (typeof n === 'string') return this.#refuse(sub, n);
+      const consumer: ReadConsumer = { kind: 'into', sub, buf, max: n };
+      return this.#attachRead(consumer);
+    });
+  }
+
+  /**
+   * Writes once (the seed's WriteAsync): on subscription, waits for room in
+   * the send buffer, accepts as many of the first `len` bytes as fit (maybe
+   * fewer than `len`), emits that count and completes. `buf` must stay
+   * untouched until then (large writes may go to the socket without a copy).
+   *
+   * Errors: code 1 on a fatal error; code 3 (`Invalid`) for bad arguments, a
+   * pending write-side operation, after `shutdownWrite`/`close`/`destroy`.
+   * Unsubscribing cancels what was not yet accepted; bytes already accepted
+   * (or handed to the kernel) are sent all the same.
+   *
+   * @example
+   * ```ts
+   * stream.write(Buffer.from('hello')).subscribe((n) => console.log(`${n} accepted`));
+   * ```
+   */
+  write(buf: Uint8Array, len?: number): Observable<number> {
+    return this.#writeOp('some', buf, len);
+  }
+
+  /**
+   * Writes everything (the seed's WriteAllAsync): accepts all `len` bytes
+   * (default the whole buffer), waiting for room as often as needed, then
+   * emits `len` and completes. Errors and unsubscribing as {@link Stream.write};
+   * on unsubscribe a prefix of the bytes may already be accepted and will be sent.
+   *
+   * @example
+   * ```ts
+   * from(chunks).pipe(concatMap((c) => stream.writeAll(c))).subscribe();
+   * ```
+   */
+  writeAll(buf: Uint8Array, len?: number): Observable<number> {
+    return this.#writeOp('all', buf, len);
+  }
+
+  /**
+   * Completes (after one `undefined`) when every accepted byte has been
+   * handed to the kernel. A write-side operation. Errors: code 1 on a fatal
+   * error (the unsent bytes are lost), code 3 when refused.
+   *
+   * @example
+   * ```ts
+   * stream.flush().subscribe(() => console.log('all in the kernel'));
+   * ```
+   */
+  flush(): Observable<void> {
+    return new Observable<void>((sub) => this.#attachWrite(sub, { kind: 'flush', sub }, false));
+  }
+
+  /**
+   * Graceful close (the seed's CloseAsync): sends every accepted byte, then
+   * the end of stream (TLS: close_notify), then closes the socket; the state
+   * becomes Closed and it emits `undefined` and completes. A write-side
+   * operation. After it, reads drain what had already arrived and then end;
+   * writes answer Invalid. Closing a Closed stream completes at once.
+   *
+   * Errors: code 1 on a fatal error (accepted bytes not sent are lost);
+   * code 3 when a write-side operation is pending or the stream is destroyed.
+   * Unsubscribing before the end of stream left cancels the close (the
+   * stream stays usable); after that the close completes unheard.
+   *
+   * @example
+   * ```ts
+   * stream.writeAll(data).pipe(concatWith(stream.close())).subscribe();
+   * ```
+   */
+  close(): Observable<void> {
+    return new Observable<void>((sub) => this.#attachWrite(sub, { kind: 'close', sub }, true));
+  }
+
+  /**
+   * Half-close (the seed's ShutdownWrite): sends the end of stream (TCP FIN;
+   * TLS close_notify) after every accepted byte; reads keep working. The
+   * state becomes ShutdownWr at once.
+   *
+   * @returns `OK`; `Invalid` when the stream is not Open, a write-side
+   * operation is pending, or it is destroyed.
+   *
+   * @example
+   * ```ts
+   * stream.tryWrite(request); stream.shutdownWrite(); // then read the reply to its end
+   * ```
+   */
+  shutdownWrite(): Status {
+    if (this.#destroyed || this.state !== StreamState.Open) return Status.Invalid;
+    if (this.#write.busy || this.#write.finishing) return Status.Invalid;
+    this.#to(StreamState.ShutdownWr);
+    this.#write.requestFin();
+    return Status.OK;
+  }
+
+  /**
+   * Releases the stream (the seed's Destroy). TLS context and session are
+   * the stream's and are released. In **async mode** the socket is closed.
+   * In **sync mode** the socket is handed back open and paused: bytes the
+   * stream had read ahead are put back in front of it (the caller reads them
+   * after `socket.resume()`), and accepted bytes are written to it. Pending
+   * operations error with code 2; `state$` shows Closed (unless in Error) and
+   * completes; every later call answers `Invalid`.
+   *
+   * @returns `OK`; `Invalid` when already destroyed.
+   *
+   * @example
+   * ```ts
+   * stream.destroy(); // sync mode: `socket` is yours again, unread bytes intact
+   * ```
+   */
+  destroy(): Status {
+    if (this.#destroyed) return Status.Invalid;
+    this.#destroyed = true;
+    if (this.#async) {
+      this.#t.destroy();
+    } else {
+      const queued = this.#write.takeAll();
+      if (queued.length > 0) this.#t.write(queued, ignore);
+      if (this.#write.finUnsent) this.#t.end(ignore);
+      this.#t.release(this.#read.queue.drain());
+    }
+    const reason = new StreamError(Status.StreamClosed, 'the stream was destroyed');
+    this.#read.shutdown(reason);
+    this.#write.shutdown(reason, true);
+    if (this.state !== StreamState.Error) this.#to(StreamState.Closed);
+    this.#state.complete();
+    return Status.OK;
+  }
+
+  /**
+   * Starts a TLS renegotiation (TLS 1.2 only; TLS 1.3 has none) and
+   * completes when it is over. While it runs, `tryRead` answers `WouldBlock`
+   * once the bytes already received are read; `readable$` emits when it ends.
+   *
+   * Errors: `TLSError` (code 1) when the renegotiation fails; code 3 for a
+   * stream that is not TLS, not Open, or destroyed.
+   *
+   * @example
+   * ```ts
+   * tlsStream.renegotiate({ rejectUnauthorized: true }).subscribe(() => console.log('renegotiated'));
+   * ```
+   */
+  renegotiate(options: RenegotiateOptions = {}): Observable<void> {
+    return new Observable<void>((sub) => {
+      const start = this.#t.renegotiate?.bind(this.#t);
+      if (this.#destroyed || start === undefined || this.state !== StreamState.Open) {
+        return this.#refuse(sub, 'renegotiation needs an open TLS stream');
+      }
+      start(options, (error) => {
+        this.#read.wake();
+        this.#host.deliver(() => {
+          if (error === undefined) {
+            sub.next();
+            sub.complete();
+          } else sub.error(toStreamError(error, 'TLS renegotiation failed'));
+        });
+      });
+      return undefined;
+    });
+  }
+
+  #subscribeReads(sub: Subscriber<Buffer>): (() => void) | undefined {
+    return this.#attachRead({ kind: 'chunks', sub });
+  }
+
+  #attachRead(consumer: ReadConsumer): (() => void) | undefined {
+    if (this.#destroyed) return this.#refuse(consumer.sub, 'the stream is destroyed');
+    if (!this.#read.attach(consumer)) {
+      return this.#refuse(
+        consumer.sub,
+        'a read-side operation (read or reads$) is already pending',
+      );
+    }
+    return () => this.#read.detach(consumer);
+  }
+
+  #writeOp(kind: 'some' | 'all', buf: Uint8Array, len: number | undefined): Observable<number> {
+    return new Observable<number>((sub) => {
+      const n = lengthFor(buf, len, 'len');
+      if (typeof n === 'string') return this.#refuse(sub, n);
+      return this.#attachWrite(
+        sub,
+        { kind, sub, src: buf, len: n, off: 0, inKernel: false },
+        false,
+      );
+    });
+  }
+
+  #attachWrite<T>(sub: Subscriber<T>, op: WriteOp, closing: boolean): (() => void) | undefined {
+    if (this.#destroyed) return this.#refuse(sub, 'the stream is destroyed');
+    if (this.#fatal !== null) {
+      const fatal = this.#fatal;
+      this.#host.deliver(() => sub.error(fatal));
+      return undefined;
+    }
+    if (closing && this.state === StreamState.Closed) {
+      this.#host.deliver(() => {
+        sub.next(undefined as T);
+        sub.complete();
+      });
+      return undefined;
+    }
+    const writing = op.kind === 'some' || op.kind === 'all';
+    if (writing && (this.state !== StreamState.Open || this.#write.finishing)) {
+      return this.#refuse(sub, `cannot write in state ${this.state}`);
+    }
+    if (!closing && !writing && this.state === StreamState.Closed) {
+      return this.#refuse(sub, 'the stream is closed');
+    }
+    if (!this.#write.attach(op)) {
+      return this.#refuse(
+        sub,
+        'a write-side operation (write, writeAll, flush, close) is already pending',
+      );
+    }
+    return () => this.#write.detach(op);
+  }
+
+  #refuse(sub: { error(e: unknown): void }, message: string): undefined {
+    const error = invalid(message);
+    this.#host.deliver(() => sub.error(error));
+    return undefined;
+  }
+
+  #watch(
+    sub: Subscriber<void>,
+    add: (s: Subscriber<void>) => () => void,
+  ): (() => void) | undefined {
+    if (this.#destroyed) {
+      sub.complete();
+      return undefined;
+    }
+    return add(sub);
+  }
+
+  #to(state: StreamState): void {
+    if (this.#state.value !== state) this.#state.next(state);
+  }
+
+  /** A close's end of stream has left: close the transport. */
+  #closeNow(): void {
+    if (this.#destroyed || this.state === StreamState.Closed) return;
+    this.#t.destroy();
+    this.#read.closeLocally(new StreamError(Status.StreamClosed, 'the stream was closed'));
+    this.#to(StreamState.Closed);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#destroyed || this.#fatal !== null) return;
+    const fatal = toStreamError(error, 'stream failed');
+    this.#fatal = fatal;
+    this.#t.destroy();
+    this.#to(StreamState.Error);
+    this.#read.wake();
+    this.#write.shutdown(fatal, false);
+  }
+
+  #onTransportClose(): void {
+    if (this.#destroyed || this.#fatal !== null) return;
+    const closed = new StreamError(Status.StreamClosed, 'the connection closed');
+    if (!this.#read.eof) this.#read.closeLocally(closed);
+    this.#write.shutdown(closed, false);
+    this.#to(StreamState.Closed);
+  }
+}
+
+function ignore(): void {}
+
+/** The Host a stream gives its two sides. */
+function makeHost(
+  transport: Transport,
+  scheduler: SchedulerLike | undefined,
+  hooks: { fatal: () => StreamError | null; fail: (e: unknown) => void; useAsync: () => void },
+): Host {
+  const later =
+    scheduler === undefined
+      ? undefined
+      : (work: () => void): void => {
+          scheduler.schedule(work);
+        };
+  return {
+    transport,
+    direct: later === undefined,
+    deliver: later ?? ((work) => work()),
+    defer: later ?? ((work) => queueMicrotask(work)),
+    get fatal() {
+      return hooks.fatal();
+    },
+    fail: hooks.fail,
+    useAsync: hooks.useAsync,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * {@link createTCP}: the seed's CreateTCP.
+ *
+ * @module
+ */
+import * as net from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { StreamError, invalid } from './errors';
+import { StreamKind } from './status';
+import { SocketTransport } from './socket-transport';
+import { Stream, type StreamOptions } from './stream';
+import { describe } from './internal/validate';
+
+/**
+ * Creates a stream over a connected TCP socket (the seed's CreateTCP): a
+ * `net.Socket`, or the number of a connected TCP socket fd (inherited from a
+ * parent process, say). The socket is switched to half-open (a peer's FIN
+ * does not end the writing side) and paused until the stream reads.
+ *
+ * Ownership: in sync mode `destroy()` hands the socket back open; in async
+ * mode the stream closes it. For an fd, a `net.Socket` is made over it.
+ *
+ * @param socketOrFd - a connected `net.Socket` (not a TLS socket: see
+ *   {@link createTLS}), or a connected TCP socket fd
+ * @param options - scheduler and buffer sizes, see {@link StreamOptions}
+ * @returns the stream, state Open, kind TCP
+ * @throws StreamError status Invalid (code 3) when the argument is not a
+ *   connected, live TCP socket or fd, or an option is out of range — the
+ *   only throw in the library
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect(port, '127.0.0.1', () => {
+ *   const stream = createTCP(socket);
+ *   stream.tryWrite(Buffer.from('hi'));
+ * });
+ * ```
+ */
+export function createTCP(socketOrFd: net.Socket | number, options?: StreamOptions): Stream {
+  const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
+  checkConnected(socket, 'createTCP');
+  if (socket instanceof TLSSocket) throw invalid('createTCP: this is a TLS socket; use createTLS');
+  if (socket.remoteFamily !== 'IPv4' && socket.remoteFamily !== 'IPv6') {
+    throw invalid('createTCP: not a TCP socket');
+  }
+  socket.allowHalfOpen = true;
+  return new Stream(new SocketTransport(StreamKind.TCP, socket), options);
+}
+
+/** Throws Invalid unless `socket` is a live, connected `net.Socket`. */
+export function checkConnected(socket: unknown, who: string): asserts socket is net.Socket {
+  if (!(socket instanceof net.Socket))
+    throw invalid(`${who}: expected a socket, got ${describe(socket)}`);
+  if (socket.destroyed) throw invalid(`${who}: the socket is destroyed`);
+  if (socket.connecting || socket.pending) throw invalid(`${who}: the socket is not connected yet`);
+  if (!socket.writable && !socket.readable) throw invalid(`${who}: the socket is closed`);
+}
+
+/** A net.Socket over an fd, or Invalid when the fd is not an open socket. */
+export function socketFromFd(fd: number): net.Socket {
+  if (!Number.isSafeInteger(fd) || fd < 0) throw invalid(`not a file descriptor: ${fd}`);
+  try {
+    return new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  } catch (error) {
+    throw new StreamError('Invalid', `fd ${fd} is not an open socket`, error);
+  }
+}

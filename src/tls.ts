@@ -1,0 +1,46 @@
+/**
+ * {@link createTLS}: the seed's CreateTLS.
+ *
+ * @module
+ */
+import { TLSSocket } from 'node:tls';
+import { invalid } from './errors';
+import { StreamKind } from './status';
+import { SocketTransport } from './socket-transport';
+import { Stream, type StreamOptions } from './stream';
+import { checkConnected } from './tcp';
+
+/**
+ * Creates a stream over a TLS session whose handshake has completed (the
+ * seed's CreateTLS). The stream owns the TLS socket with its session and
+ * secure context: `destroy()` releases them. In Node the session and the
+ * socket are one object, so a sync-mode `destroy()` hands the TLS socket
+ * back open (paused, unread bytes put back) rather than a bare fd.
+ *
+ * `shutdownWrite()` sends close_notify and FIN and reads go on (TLS
+ * half-close); `close()` sends close_notify, then closes.
+ *
+ * @param tlsSocket - a `tls.TLSSocket` after `secureConnect` (client) or
+ *   `secureConnection` (server)
+ * @param options - scheduler and buffer sizes, see {@link StreamOptions}
+ * @returns the stream, state Open, kind TLSStream
+ * @throws StreamError status Invalid when it is not a TLS socket, is not
+ *   connected, is destroyed, or its handshake is not complete
+ *
+ * @example
+ * ```ts
+ * const socket = tls.connect({ port, host: 'localhost', ca }, () => {
+ *   const stream = createTLS(socket);
+ *   stream.writeAll(Buffer.from('hello')).subscribe();
+ * });
+ * ```
+ */
+export function createTLS(tlsSocket: TLSSocket, options?: StreamOptions): Stream {
+  checkConnected(tlsSocket, 'createTLS');
+  if (!(tlsSocket instanceof TLSSocket)) throw invalid('createTLS: expected a tls.TLSSocket');
+  if (tlsSocket.getFinished() === undefined || tlsSocket.getPeerFinished() === undefined) {
+    throw invalid('createTLS: the TLS handshake has not completed');
+  }
+  tlsSocket.allowHalfOpen = true;
+  return new Stream(new SocketTransport(StreamKind.TLSStream, tlsSocket), options);
+}

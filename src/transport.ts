@@ -1,0 +1,58 @@
+/**
+ * The only seam between a {@link Stream} and the world: a transport moves
+ * bytes, the stream does everything else (buffers, states, statuses, the
+ * one-operation-per-direction rule, scheduling). TCP, TLS and IPC share one
+ * implementation over Node sockets; the memory transport is the other.
+ *
+ * @module
+ */
+import type { StreamKind } from './status';
+
+/** What a transport tells its stream. Each is called at most in this order: data* end? (error | close). */
+export interface TransportEvents {
+  /** Bytes from the peer (the stream owns the Buffer from here on). */
+  data(chunk: Buffer): void;
+  /** The peer's end of stream (FIN, or TLS close_notify). */
+  end(): void;
+  /** A fatal error; no `close` follows. */
+  error(error: unknown): void;
+  /** The transport closed cleanly (both directions done, or destroyed). */
+  close(): void;
+}
+
+/** Options of a TLS renegotiation (see `Stream.renegotiate`). */
+export interface RenegotiateOptions {
+  /** Verify the peer's certificate again (default true). */
+  rejectUnauthorized?: boolean;
+  /** Ask the client for a certificate (server side). */
+  requestCert?: boolean;
+}
+
+/**
+ * A byte transport. Implementations: the Node socket transport (TCP, TLS,
+ * IPC) and the memory transport.
+ */
+export interface Transport {
+  /** Which kind of stream this is. */
+  readonly kind: StreamKind;
+  /** The file descriptor, or -1. */
+  readonly fd: number;
+  /** True while a TLS renegotiation is in progress. */
+  readonly renegotiating: boolean;
+  /** Starts reporting to `events`, paused. */
+  start(events: TransportEvents): void;
+  /** Lets `data` flow. */
+  resume(): void;
+  /** Stops `data` (what is already read is kept by the transport). */
+  pause(): void;
+  /** Hands chunks to the kernel in order; `done` once they are all taken. */
+  write(chunks: readonly Buffer[], done: (error?: unknown) => void): void;
+  /** Sends the end of stream after everything written; `done` once it has left. */
+  end(done: (error?: unknown) => void): void;
+  /** Closes at once; no event follows. */
+  destroy(): void;
+  /** Stops reporting and hands the open connection back, with `unread` put back in front of it. */
+  release(unread: readonly Buffer[]): void;
+  /** Starts a TLS renegotiation; `done` when it is over. Absent where there is none. */
+  renegotiate?(options: RenegotiateOptions, done: (error?: unknown) => void): void;
+}
