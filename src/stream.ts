@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { debuglog } from 'node:util';
 import { BehaviorSubject, Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { Status, StreamState, type StreamKind } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
@@ -54,6 +55,10 @@ export interface StreamStats {
 
 const INVALID: TryResult = Object.freeze({ status: Status.Invalid, bytes: 0 });
 
+/** `NODE_DEBUG=rxstream` traces states, statuses and sizes — never payload or key material. */
+const trace = debuglog('rxstream');
+let streams = 0;
+
 /**
  * A byte stream over TCP, TLS, IPC or memory. Made by {@link createTCP},
  * {@link createTLS}, {@link memoryPair} and the connect/listen helpers.
@@ -97,6 +102,7 @@ export class Stream {
   #fatal: StreamError | null = null;
   #destroyed = false;
   #async = false;
+  readonly #id = (streams += 1);
 
   /**
    * Wraps a {@link Transport}. Most code uses the `create*`/`connect*`
@@ -129,6 +135,8 @@ export class Stream {
       error: (error) => this.#fail(error),
       close: () => this.#onTransportClose(),
     });
+    if (trace.enabled)
+      trace('stream %d: created, kind %s, fd %d', this.#id, transport.kind, transport.fd);
   }
 
   /** The transport kind (the seed's GetKind). */
@@ -472,6 +480,7 @@ export class Stream {
 
   #refuse(sub: { error(e: unknown): void }, message: string): undefined {
     const error = invalid(message);
+    if (trace.enabled) trace('stream %d: refused: %s', this.#id, message);
     this.#host.deliver(() => sub.error(error));
     return undefined;
   }
@@ -488,7 +497,19 @@ export class Stream {
   }
 
   #to(state: StreamState): void {
-    if (this.#state.value !== state) this.#state.next(state);
+    const from = this.#state.value;
+    if (from === state) return;
+    if (trace.enabled) {
+      trace(
+        'stream %d: %s -> %s (read %d, written %d)',
+        this.#id,
+        from,
+        state,
+        this.bytesRead,
+        this.bytesWritten,
+      );
+    }
+    this.#state.next(state);
   }
 
   /** A close's end of stream has left: close the transport. */
@@ -503,6 +524,8 @@ export class Stream {
     if (this.#destroyed || this.#fatal !== null) return;
     const fatal = toStreamError(error, 'stream failed');
     this.#fatal = fatal;
+    if (trace.enabled)
+      trace('stream %d: fatal %s (code %d): %s', this.#id, fatal.status, fatal.code, fatal.message);
     this.#t.destroy();
     this.#to(StreamState.Error);
     this.#read.wake();

@@ -95,6 +95,8 @@ export class ReadSide {
   attach(consumer: ReadConsumer): boolean {
     if (this.#consumer !== null) return false;
     this.#consumer = consumer;
+    // read() callers loop: keep reading ahead between calls (bounded), as tryRead does.
+    if (consumer.kind === 'into') this.#armed = true;
     this.#host.useAsync();
     this.#updateFlow();
     this.#schedulePump();
