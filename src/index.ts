@@ -16,3 +16,7 @@ export { memoryPair, MemoryTransport } from './memory';
 export type { MemoryPairOptions } from './memory';
 export { connectTCP, connectTLS, listenTCP, listenTLS, DEFAULT_MIN_TLS_VERSION } from './connect';
 export type { ListenOptions } from './connect';
+export { monitor } from './monitor';
+export type { Monitorable, MonitorOptions, MonitorEvent, MonitorEventType } from './monitor';
+export { monitorSnapshots, applyMonitorEvent, EMPTY_MONITOR_SNAPSHOT } from './monitor-snapshot';
+export type { MonitorSnapshot, StreamSnapshot } from './monitor-snapshot';
