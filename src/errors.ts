@@ -108,6 +108,8 @@ export const STATUS_BY_NODE_CODE: Readonly<Record<string, Status>> = Object.free
   ENETUNREACH: Status.SysError,
   ENOTCONN: Status.SysError,
   EBADF: Status.SysError,
+  // OpenSSL protocol failures surface as EPROTO on TLS sockets (e.g. an unexpected record).
+  EPROTO: Status.TLSError,
   // OpenSSL verification results, as Node reports them on a TLS socket.
   CERT_HAS_EXPIRED: Status.TLSError,
   CERT_NOT_YET_VALID: Status.TLSError,

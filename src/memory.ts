@@ -31,6 +31,7 @@ export class MemoryTransport implements Transport {
   readonly kind = StreamKind.Memory;
   readonly fd = -1;
   readonly renegotiating = false;
+  readonly lingers = false;
   #peer: MemoryTransport | null = null;
   #events: TransportEvents | null = null;
   #inbox: Item[] = [];
@@ -38,6 +39,7 @@ export class MemoryTransport implements Transport {
   #sentEnd = false;
   #gotEnd = false;
   #gone = false;
+  #peerIsGone = false;
   readonly #scheduler: SchedulerLike;
   readonly #latency: number;
 
@@ -98,7 +100,7 @@ export class MemoryTransport implements Transport {
     this.#events = null;
     const peer = this.#peer;
     if (peer !== null && !this.#sentEnd) this.#later(() => peer.#arrive('end'));
-    if (peer !== null) this.#later(() => peer.#closeIfDone(true));
+    if (peer !== null) this.#later(() => peer.#peerGone());
   }
 
   /** Memory has no socket to hand back: the same as destroy. */
@@ -138,19 +140,24 @@ export class MemoryTransport implements Transport {
         item.done?.();
       }
     }
+    if (this.#peerIsGone && this.#inbox.length === 0) this.#closeIfDone(true);
   }
 
   #maybeClose(): void {
     if (this.#sentEnd && this.#gotEnd) this.#later(() => this.#closeIfDone(false));
   }
 
+  /** The peer was destroyed: close once everything it sent has been delivered. */
+  #peerGone(): void {
+    this.#peerIsGone = true;
+    this.#drain();
+    this.#closeIfDone(true);
+  }
+
   #closeIfDone(peerGone: boolean): void {
     if (this.#gone || this.#events === null) return;
     if (!peerGone && !(this.#sentEnd && this.#gotEnd)) return;
-    if (peerGone && this.#inbox.length > 0) {
-      this.#later(() => this.#closeIfDone(true));
-      return;
-    }
+    if (peerGone && this.#inbox.length > 0) return; // #drain closes when the inbox empties
     this.#gone = true;
     const events = this.#events;
     this.#events = null;

@@ -15,6 +15,7 @@ const noop = (): void => undefined;
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
   readonly fd: number;
+  readonly lingers = true;
   #socket: Socket;
   #events: TransportEvents | null = null;
   #renegotiating = false;
@@ -83,16 +84,34 @@ export class SocketTransport implements Transport {
   renegotiate(options: RenegotiateOptions, done: (error?: unknown) => void): void {
     const socket = this.#socket;
     if (!(socket instanceof TLSSocket)) {
-      done(new Error('renegotiation needs a TLS socket'));
+      done(
+        Object.assign(new Error('renegotiation needs a TLS socket'), {
+          code: 'ERR_TLS_RENEGOTIATION_UNSUPPORTED',
+        }),
+      );
       return;
     }
     this.#renegotiating = true;
+    let settled = false;
     const finished = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
       this.#renegotiating = false;
-      done(error ?? undefined);
+      done(error);
     };
-    const started = socket.renegotiate(options, (error) => finished(error ?? undefined));
-    if (!started) finished(new Error('renegotiation could not start'));
+    const started = socket.renegotiate(options, (error) => {
+      if (error) finished(error);
+      else if (socket.destroyed) {
+        // Node's server-side check destroyed the socket (the peer's certificate was refused)
+        // and still calls back: that is a failed renegotiation and a fatal TLS error.
+        const failure = renegotiationFailed('the peer was refused during renegotiation');
+        this.#onError(failure);
+        finished(failure);
+      } else finished();
+    });
+    // When it could not start, Node calls back with the reason (ERR_SSL_*), except on a
+    // destroyed socket, where it returns false and never calls back.
+    if (!started && socket.destroyed) finished(renegotiationFailed('the socket is closed'));
   }
 
   #detach(): void {
@@ -120,6 +139,12 @@ export class SocketTransport implements Transport {
   #onClose = (): void => {
     if (!this.#failed) this.#events?.close();
   };
+}
+
+function renegotiationFailed(reason: string): Error {
+  return Object.assign(new Error(`TLS renegotiation failed: ${reason}`), {
+    code: 'ERR_TLS_RENEGOTIATION_FAILED',
+  });
 }
 
 /** The fd under a socket (a TLS socket's is its TCP socket's), or -1. */

@@ -4,14 +4,21 @@
  * @module
  */
 import { debuglog } from 'node:util';
-import { BehaviorSubject, Observable, type SchedulerLike, type Subscriber } from 'rxjs';
-import { Status, StreamState, type StreamKind } from './status';
+import {
+  Observable,
+  asyncScheduler,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
+import { Status, StreamKind, StreamState } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
 import type { RenegotiateOptions, Transport } from './transport';
 import type { Host } from './internal/host';
 import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
 import { WriteSide, type WriteOp } from './internal/write-side';
 import { lengthFor, sizeOption } from './internal/validate';
+import { StateCell } from './internal/state-cell';
 
 export type { TryResult } from './internal/read-side';
 
@@ -33,7 +40,17 @@ export interface StreamOptions {
   sendBufferSize?: number;
   /** Bytes read ahead from the socket before it is paused. Default 1 MiB. */
   readBufferSize?: number;
+  /**
+   * How long `close()` waits, after its end of stream has left, for the
+   * peer's end before it closes the socket anyway (ms, on the scheduler).
+   * Waiting lets in-flight bytes (TLS ciphertext especially) reach the peer
+   * and avoids the RST that closing over unread input sends. Default 2000.
+   */
+  closeTimeout?: number;
 }
+
+/** Default of {@link StreamOptions.closeTimeout}: 2000 ms. */
+export const DEFAULT_CLOSE_TIMEOUT = 2000;
 
 /** A snapshot of a stream's counters, for dashboards and metrics. */
 export interface StreamStats {
@@ -96,13 +113,18 @@ export class Stream {
 
   readonly #t: Transport;
   readonly #host: Host;
-  readonly #state = new BehaviorSubject<StreamState>(StreamState.Open);
+  readonly #state: StateCell;
   readonly #read: ReadSide;
   readonly #write: WriteSide;
   #fatal: StreamError | null = null;
   #destroyed = false;
   #async = false;
   readonly #id = (streams += 1);
+  readonly #scheduler: SchedulerLike | undefined;
+  readonly #closeTimeout: number;
+  #linger: Subscription | null = null;
+  #closeWaiters: Array<() => void> = [];
+  #renegotiation: Subscriber<void> | null = null;
 
   /**
    * Wraps a {@link Transport}. Most code uses the `create*`/`connect*`
@@ -115,6 +137,16 @@ export class Stream {
     const readAhead = sizeOption(options.readBufferSize, 'readBufferSize', DEFAULT_BUFFER_SIZE);
     if (typeof send === 'string') throw invalid(send);
     if (typeof readAhead === 'string') throw invalid(readAhead);
+    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (
+      typeof closeTimeout !== 'number' ||
+      !(closeTimeout >= 0) ||
+      !Number.isFinite(closeTimeout)
+    ) {
+      throw invalid(`closeTimeout must be a finite number >= 0, got ${String(closeTimeout)}`);
+    }
+    this.#closeTimeout = closeTimeout;
+    this.#scheduler = options.scheduler;
     this.#t = transport;
     this.#host = makeHost(transport, options.scheduler, {
       fatal: () => this.#fatal,
@@ -124,14 +156,15 @@ export class Stream {
       },
     });
     this.#read = new ReadSide(this.#host, readAhead);
-    this.#write = new WriteSide(this.#host, send, () => this.#closeNow());
-    this.state$ = this.#state.asObservable();
+    this.#write = new WriteSide(this.#host, send, (done) => this.#closeNow(done));
+    this.#state = new StateCell(StreamState.Open, (from, to) => this.#traceState(from, to));
+    this.state$ = this.#state.state$;
     this.reads$ = new Observable<Buffer>((sub) => this.#subscribeReads(sub));
     this.readable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#read.watch(s)));
     this.writable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#write.watch(s)));
     transport.start({
       data: (chunk) => this.#read.onData(chunk),
-      end: () => this.#read.onEnd(),
+      end: () => this.#onEnd(),
       error: (error) => this.#fail(error),
       close: () => this.#onTransportClose(),
     });
@@ -330,7 +363,9 @@ export class Stream {
    * ```
    */
   close(): Observable<void> {
-    return new Observable<void>((sub) => this.#attachWrite(sub, { kind: 'close', sub }, true));
+    return new Observable<void>((sub) =>
+      this.#attachWrite(sub, { kind: 'close', sub, closing: false }, true),
+    );
   }
 
   /**
@@ -382,10 +417,12 @@ export class Stream {
       this.#t.release(this.#read.queue.drain());
     }
     const reason = new StreamError(Status.StreamClosed, 'the stream was destroyed');
+    this.#stopLinger();
     this.#read.shutdown(reason);
     this.#write.shutdown(reason, true);
+    this.#failRenegotiation(reason);
     if (this.state !== StreamState.Error) this.#to(StreamState.Closed);
-    this.#state.complete();
+    this.#state.end();
     return Status.OK;
   }
 
@@ -405,10 +442,16 @@ export class Stream {
   renegotiate(options: RenegotiateOptions = {}): Observable<void> {
     return new Observable<void>((sub) => {
       const start = this.#t.renegotiate?.bind(this.#t);
-      if (this.#destroyed || start === undefined || this.state !== StreamState.Open) {
-        return this.#refuse(sub, 'renegotiation needs an open TLS stream');
+      if (this.#destroyed || start === undefined || this.kind !== StreamKind.TLSStream) {
+        return this.#refuse(sub, 'renegotiation needs a TLS stream');
       }
+      if (this.state !== StreamState.Open || this.#renegotiation !== null) {
+        return this.#refuse(sub, 'renegotiation needs an open stream with none in progress');
+      }
+      this.#renegotiation = sub;
       start(options, (error) => {
+        if (this.#renegotiation !== sub) return;
+        this.#renegotiation = null;
         this.#read.wake();
         this.#host.deliver(() => {
           if (error === undefined) {
@@ -417,8 +460,17 @@ export class Stream {
           } else sub.error(toStreamError(error, 'TLS renegotiation failed'));
         });
       });
-      return undefined;
+      return () => {
+        if (this.#renegotiation === sub) this.#renegotiation = null;
+      };
     });
+  }
+
+  /** Ends a pending renegotiate() with `reason` (destroy, close or fatal error). */
+  #failRenegotiation(reason: StreamError): void {
+    const sub = this.#renegotiation;
+    this.#renegotiation = null;
+    if (sub !== null) this.#host.deliver(() => sub.error(reason));
   }
 
   #subscribeReads(sub: Subscriber<Buffer>): (() => void) | undefined {
@@ -497,27 +549,63 @@ export class Stream {
   }
 
   #to(state: StreamState): void {
-    const from = this.#state.value;
-    if (from === state) return;
+    this.#state.set(state);
+  }
+
+  #traceState(from: StreamState, to: StreamState): void {
     if (trace.enabled) {
       trace(
         'stream %d: %s -> %s (read %d, written %d)',
         this.#id,
         from,
-        state,
+        to,
         this.bytesRead,
         this.bytesWritten,
       );
     }
-    this.#state.next(state);
   }
 
-  /** A close's end of stream has left: close the transport. */
-  #closeNow(): void {
-    if (this.#destroyed || this.state === StreamState.Closed) return;
-    this.#t.destroy();
-    this.#read.closeLocally(new StreamError(Status.StreamClosed, 'the stream was closed'));
-    this.#to(StreamState.Closed);
+  /**
+   * A close's end of stream has left: wait (bounded) for the peer's end when
+   * the transport lingers, then close the transport and call `done`.
+   */
+  #closeNow(done: () => void): void {
+    if (this.#destroyed || this.#fatal !== null) return;
+    this.#closeWaiters.push(done);
+    if (this.#linger !== null) return;
+    if (!this.#t.lingers || this.#read.eof || this.state === StreamState.Closed) {
+      this.#finishClose();
+      return;
+    }
+    this.#read.linger();
+    this.#linger = (this.#scheduler ?? asyncScheduler).schedule(
+      () => this.#finishClose(),
+      this.#closeTimeout,
+    );
+  }
+
+  #finishClose(): void {
+    this.#linger?.unsubscribe();
+    this.#linger = null;
+    if (!this.#destroyed && this.#fatal === null && this.state !== StreamState.Closed) {
+      this.#t.destroy();
+      this.#read.closeLocally(new StreamError(Status.StreamClosed, 'the stream was closed'));
+      this.#to(StreamState.Closed);
+    }
+    const waiters = this.#closeWaiters;
+    this.#closeWaiters = [];
+    for (const done of waiters) done();
+  }
+
+  #stopLinger(): void {
+    this.#linger?.unsubscribe();
+    this.#linger = null;
+    this.#closeWaiters = [];
+  }
+
+  #onEnd(): void {
+    this.#read.onEnd();
+    if (this.#linger !== null) this.#finishClose();
   }
 
   #fail(error: unknown): void {
@@ -526,17 +614,25 @@ export class Stream {
     this.#fatal = fatal;
     if (trace.enabled)
       trace('stream %d: fatal %s (code %d): %s', this.#id, fatal.status, fatal.code, fatal.message);
+    this.#stopLinger();
     this.#t.destroy();
-    this.#to(StreamState.Error);
+    // Pending operations hear the error before state$ shows Error.
     this.#read.wake();
     this.#write.shutdown(fatal, false);
+    this.#failRenegotiation(fatal);
+    this.#to(StreamState.Error);
   }
 
   #onTransportClose(): void {
     if (this.#destroyed || this.#fatal !== null) return;
+    if (this.#linger !== null) {
+      this.#finishClose();
+      return;
+    }
     const closed = new StreamError(Status.StreamClosed, 'the connection closed');
     if (!this.#read.eof) this.#read.closeLocally(closed);
     this.#write.shutdown(closed, false);
+    this.#failRenegotiation(closed);
     this.#to(StreamState.Closed);
   }
 }

@@ -37,6 +37,12 @@ export interface Transport {
   readonly kind: StreamKind;
   /** The file descriptor, or -1. */
   readonly fd: number;
+  /**
+   * True when `close()` should wait (bounded by `closeTimeout`) for the
+   * peer's end before `destroy()`: sockets, where destroying early can drop
+   * bytes still in flight or send an RST. False for memory.
+   */
+  readonly lingers: boolean;
   /** True while a TLS renegotiation is in progress. */
   readonly renegotiating: boolean;
   /** Starts reporting to `events`, paused. */

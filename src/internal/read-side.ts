@@ -35,6 +35,7 @@ export class ReadSide {
   #consumer: ReadConsumer | null = null;
   #watchers = new Set<Subscriber<void>>();
   #armed = false;
+  #lingering = false;
   #flowing = false;
   #pumpPending = false;
   readonly #host: Host;
@@ -57,11 +58,19 @@ export class ReadSide {
 
   onData(chunk: Buffer): void {
     const consumer = this.#consumer;
-    if (consumer?.kind === 'chunks' && this.queue.length === 0 && this.#host.direct) {
+    if (
+      consumer?.kind === 'chunks' &&
+      this.queue.length === 0 &&
+      this.#host.direct &&
+      !consumer.sub.closed
+    ) {
       this.bytes += chunk.length;
       consumer.sub.next(chunk);
       return;
     }
+    // A closing stream keeps reading until the peer's end, so that no RST is sent; bytes past
+    // the read-ahead bound that arrive after close() began have no reader and are dropped.
+    if (this.#lingering && this.queue.length >= this.#limit) return;
     const wasEmpty = this.queue.length === 0;
     this.queue.push(chunk);
     if (this.queue.length >= this.#limit) this.#updateFlow();
@@ -82,6 +91,12 @@ export class ReadSide {
     this.#flowing = false;
     this.notify();
     this.#schedulePump();
+  }
+
+  /** close() sent its end of stream: keep reading until the peer's end (see onData). */
+  linger(): void {
+    this.#lingering = true;
+    this.#updateFlow();
   }
 
   /** A fatal error or a state change: wake consumers and watchers. */
@@ -179,6 +194,12 @@ export class ReadSide {
 
   #pump(): void {
     for (let c = this.#consumer; c !== null && c === this.#consumer; c = this.#consumer) {
+      if (c.sub.closed) {
+        // Unsubscribed from inside next() before its teardown was registered (take(1) during
+        // subscribe): stop here, so the next chunk stays queued for the next reader.
+        this.#consumer = null;
+        break;
+      }
       if (this.queue.length > 0) {
         if (c.kind === 'chunks') {
           const chunk = this.queue.shift() as Buffer;
@@ -203,10 +224,11 @@ export class ReadSide {
   }
 
   #updateFlow(): void {
-    const interested = this.#consumer !== null || this.#watchers.size > 0 || this.#armed;
+    const interested =
+      this.#consumer !== null || this.#watchers.size > 0 || this.#armed || this.#lingering;
     const want =
       interested &&
-      this.queue.length < this.#limit &&
+      (this.queue.length < this.#limit || this.#lingering) &&
       !this.#eof &&
       this.#closed === null &&
       this.#host.fatal === null;

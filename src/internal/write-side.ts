@@ -16,7 +16,8 @@ export type WriteOp =
       off: number;
       inKernel: boolean; // a zero-copy part is with the socket
     }
-  | { readonly kind: 'flush' | 'close'; readonly sub: Subscriber<void> };
+  | { readonly kind: 'flush'; readonly sub: Subscriber<void> }
+  | { readonly kind: 'close'; readonly sub: Subscriber<void>; closing: boolean };
 
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
@@ -38,10 +39,10 @@ export class WriteSide {
   #finForClose = false;
   readonly #host: Host;
   readonly #cap: number;
-  readonly #closeNow: () => void;
+  readonly #closeNow: (done: () => void) => void;
 
-  /** `closeNow` closes the transport once a close's end of stream has left. */
-  constructor(host: Host, cap: number, closeNow: () => void) {
+  /** `closeNow` closes the transport once a close's end of stream has left, then calls `done`. */
+  constructor(host: Host, cap: number, closeNow: (done: () => void) => void) {
     this.#host = host;
     this.#cap = cap;
     this.#closeNow = closeNow;
@@ -183,25 +184,34 @@ export class WriteSide {
       }
       this.#fin = 'sent';
       if (this.#op?.kind === 'close') this.#progress();
-      else if (this.#finForClose) this.#closeNow();
+      else if (this.#finForClose) this.#closeNow(ignore);
     });
   }
 
   #progress(): void {
     const op = this.#op;
     if (op === null || this.#host.fatal !== null) return;
-    if (op.kind === 'some' || op.kind === 'all') {
-      this.#progressWrite(op);
-    } else if (op.kind === 'flush') {
+    if (op.kind === 'flush') {
       if (this.pending === 0) this.#finish(op, undefined);
       else this.#flushNow();
-    } else if (this.#fin === 'sent') {
-      this.#closeNow();
-      this.#finish(op, undefined);
+    } else if (op.kind === 'close') {
+      this.#progressClose(op);
     } else {
+      this.#progressWrite(op);
+    }
+  }
+
+  #progressClose(op: Extract<WriteOp, { kind: 'close' }>): void {
+    if (this.#fin !== 'sent') {
       this.#finForClose = true;
       this.requestFin();
+      return;
     }
+    if (op.closing) return;
+    op.closing = true;
+    this.#closeNow(() => {
+      if (this.#op === op) this.#finish(op, undefined);
+    });
   }
 
   #progressWrite(op: Extract<WriteOp, { kind: 'some' | 'all' }>): void {
@@ -242,3 +252,5 @@ export class WriteSide {
     });
   }
 }
+
+function ignore(): void {}

@@ -1,0 +1,69 @@
+import { BehaviorSubject, Observable } from 'rxjs';
+import type { StreamState } from '../status';
+
+/**
+ * A stream's state: the current value at once (`value`), and `state$`, a
+ * read-only view of a BehaviorSubject that replays the current state and
+ * then every transition once and in order — also when a subscriber changes
+ * the state while a transition is being delivered (those changes queue up
+ * behind it), and also after the end (a late subscriber gets the final
+ * state, then complete).
+ */
+export class StateCell {
+  readonly state$: Observable<StreamState>;
+  #value: StreamState;
+  readonly #subject: BehaviorSubject<StreamState>;
+  #queue: Array<StreamState | 'end'> = [];
+  #delivering = false;
+  #ended = false;
+
+  constructor(initial: StreamState, onChange: (from: StreamState, to: StreamState) => void) {
+    this.#value = initial;
+    this.#subject = new BehaviorSubject(initial);
+    this.#onChange = onChange;
+    this.state$ = new Observable<StreamState>((sub) => {
+      if (this.#ended && this.#queue.length === 0 && !this.#delivering) {
+        sub.next(this.#value);
+        sub.complete();
+        return undefined;
+      }
+      return this.#subject.subscribe(sub);
+    });
+  }
+
+  readonly #onChange: (from: StreamState, to: StreamState) => void;
+
+  /** The current state (already the newest, even while older transitions are being delivered). */
+  get value(): StreamState {
+    return this.#value;
+  }
+
+  /** Moves to `state` (no-op when it is already there or after the end). */
+  set(state: StreamState): void {
+    if (this.#ended || state === this.#value) return;
+    this.#onChange(this.#value, state);
+    this.#value = state;
+    this.#push(state);
+  }
+
+  /** Ends `state$` after every queued transition. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#push('end');
+  }
+
+  #push(item: StreamState | 'end'): void {
+    this.#queue.push(item);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+        if (next === 'end') this.#subject.complete();
+        else this.#subject.next(next);
+      }
+    } finally {
+      this.#delivering = false;
+    }
+  }
+}
