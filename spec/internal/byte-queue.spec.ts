@@ -1,0 +1,94 @@
+import { ByteQueue } from '../../src/internal/byte-queue';
+
+function queueOf(...texts: string[]): ByteQueue {
+  const q = new ByteQueue();
+  for (const t of texts) q.push(Buffer.from(t));
+  return q;
+}
+
+function copyText(q: ByteQueue, max: number): string {
+  const target = Buffer.alloc(max);
+  const n = q.copyTo(target, max);
+  return target.toString('latin1', 0, n);
+}
+
+describe('ByteQueue', () => {
+  it('counts the bytes pushed and ignores empty chunks', () => {
+    const q = queueOf('ab', '', 'cde');
+    expect(q.length).toBe(5);
+    expect(q.drain().map(String)).toEqual(['ab', 'cde']);
+  });
+
+  it('shifts whole chunks in order, by reference (no copy)', () => {
+    const first = Buffer.from('one');
+    const q = new ByteQueue();
+    q.push(first);
+    q.push(Buffer.from('two'));
+    expect(q.shift()).toBe(first);
+    expect(String(q.shift())).toBe('two');
+    expect(q.shift()).toBeUndefined();
+    expect(q.length).toBe(0);
+  });
+
+  it('copies across chunk boundaries and keeps the rest', () => {
+    const q = queueOf('ab', 'cde', 'f');
+    expect(copyText(q, 4)).toBe('abcd');
+    expect(q.length).toBe(2);
+    expect(copyText(q, 10)).toBe('ef');
+    expect(q.length).toBe(0);
+  });
+
+  it('copies at most max bytes even when the target is larger', () => {
+    const q = queueOf('hello');
+    const target = Buffer.alloc(8);
+    expect(q.copyTo(target, 2)).toBe(2);
+    expect(target.toString('latin1', 0, 3)).toBe('he\0');
+  });
+
+  it('returns 0 when copying from an empty queue', () => {
+    expect(new ByteQueue().copyTo(Buffer.alloc(4), 4)).toBe(0);
+  });
+
+  it('shifts what remains of a partly copied chunk', () => {
+    const q = queueOf('hello', 'world');
+    expect(copyText(q, 3)).toBe('hel');
+    expect(String(q.shift())).toBe('lo');
+    expect(String(q.shift())).toBe('world');
+  });
+
+  it('drains everything in order, starting inside a partly copied chunk', () => {
+    const q = queueOf('abc', 'de', 'fgh');
+    copyText(q, 4);
+    expect(q.drain().map(String)).toEqual(['e', 'fgh']);
+    expect(q.length).toBe(0);
+    expect(q.drain()).toEqual([]);
+  });
+
+  it('keeps order and length through compaction after many shifts', () => {
+    const q = new ByteQueue();
+    const label = (i: number): string => `${i};`;
+    let next = 0;
+    let expected = '';
+    for (; next < 3000; next += 1) q.push(Buffer.from(label(next)));
+    // Shift past the compaction point (1024+ consumed, at least half the array).
+    for (let i = 0; i < 2000; i += 1) expect(String(q.shift())).toBe(label(i));
+    for (; next < 3500; next += 1) q.push(Buffer.from(label(next)));
+    for (let i = 2000; i < 3500; i += 1) expected += label(i);
+    expect(q.length).toBe(Buffer.byteLength(expected));
+    expect(copyText(q, 7)).toBe(expected.slice(0, 7));
+    expect(
+      q
+        .drain()
+        .map((c) => c.toString('latin1'))
+        .join(''),
+    ).toBe(expected.slice(7));
+  });
+
+  it('keeps working after being emptied by copyTo', () => {
+    const q = queueOf('ab');
+    copyText(q, 2);
+    q.push(Buffer.from('cd'));
+    expect(q.length).toBe(2);
+    expect(copyText(q, 2)).toBe('cd');
+  });
+});

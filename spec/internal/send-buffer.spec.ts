@@ -1,0 +1,84 @@
+import { SendBuffer } from '../../src/internal/send-buffer';
+
+const KiB = 1024;
+
+function filled(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i += 1) b[i] = (seed + i * 7) & 0xff;
+  return b;
+}
+
+function append(sb: SendBuffer, src: Buffer): void {
+  sb.append(src, 0, src.length);
+}
+
+describe('SendBuffer', () => {
+  it('gives back what was appended, in order, and empties', () => {
+    const sb = new SendBuffer();
+    append(sb, Buffer.from('ab'));
+    append(sb, Buffer.from('cde'));
+    expect(sb.length).toBe(5);
+    expect(Buffer.concat(sb.take()).toString()).toBe('abcde');
+    expect(sb.length).toBe(0);
+    expect(sb.take()).toEqual([]);
+  });
+
+  it('copies only the asked range of the source', () => {
+    const sb = new SendBuffer();
+    sb.append(Buffer.from('0123456789'), 3, 4);
+    expect(Buffer.concat(sb.take()).toString()).toBe('3456');
+  });
+
+  it('copies: changing the source after append does not change what is taken', () => {
+    const sb = new SendBuffer();
+    const src = Buffer.from('hello');
+    append(sb, src);
+    src.fill(0x21);
+    expect(Buffer.concat(sb.take()).toString()).toBe('hello');
+  });
+
+  it('keeps order across slab boundaries', () => {
+    const sb = new SendBuffer();
+    const parts = [filled(40 * KiB, 1), filled(40 * KiB, 2), filled(60 * KiB, 3), filled(5, 4)];
+    for (const p of parts) append(sb, p);
+    expect(sb.length).toBe(140 * KiB + 5);
+    const chunks = sb.take();
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(Buffer.concat(parts))).toBeTrue();
+  });
+
+  it('takes one append larger than a slab whole', () => {
+    const sb = new SendBuffer();
+    const big = filled(300 * KiB, 9);
+    append(sb, big);
+    expect(Buffer.concat(sb.take()).equals(big)).toBeTrue();
+  });
+
+  it('never overwrites a taken chunk when later appends reuse the slab', () => {
+    const sb = new SendBuffer();
+    const taken: Buffer[][] = [];
+    const sent: Buffer[] = [];
+    // Small appends and takes: each take leaves the rest of the slab for the next append.
+    for (let round = 0; round < 40; round += 1) {
+      const src = filled(1000 + round * 37, round);
+      append(sb, src);
+      sent.push(Buffer.from(src));
+      taken.push(sb.take());
+    }
+    append(sb, filled(200 * KiB, 99)); // more appends after every take
+    sb.take();
+    taken.forEach((chunks, i) => {
+      expect(Buffer.concat(chunks).equals(sent[i])).withContext(`take #${i}`).toBeTrue();
+    });
+  });
+
+  it('keeps taken chunks intact when the slab remainder is too small to reuse', () => {
+    const sb = new SendBuffer();
+    const first = filled(64 * KiB - 100, 5);
+    append(sb, first);
+    const taken = sb.take();
+    append(sb, filled(10 * KiB, 6));
+    expect(Buffer.concat(taken).equals(first)).toBeTrue();
+    expect(Buffer.concat(sb.take()).equals(filled(10 * KiB, 6))).toBeTrue();
+  });
+});
