@@ -9,8 +9,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Observable, type Subscriber } from 'rxjs';
 import { invalid, toStreamError } from './errors';
-import { createTCP } from './tcp';
-import { createTLS } from './tls';
+import { wrapTCP } from './tcp';
+import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
 
 /** Options of the listeners. */
@@ -45,7 +45,7 @@ export function connectTCP(
   return connector(
     () => net.connect({ port, host, allowHalfOpen: true }),
     'connect',
-    (socket) => createTCP(socket, options),
+    (socket) => wrapTCP(socket, options, true),
     port,
   );
 }
@@ -73,7 +73,7 @@ export function connectTLS(
   return connector(
     () => tls.connect(settings),
     'secureConnect',
-    (s) => createTLS(s, options),
+    (s) => wrapTLS(s, options, true),
     tlsOptions.port,
   );
 }
@@ -144,7 +144,7 @@ export function listenTCP(
   return listener(
     () => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }),
     'connection',
-    (socket: net.Socket) => createTCP(socket, options),
+    (socket: net.Socket) => wrapTCP(socket, options, true),
     port,
     host,
     options,
@@ -177,7 +177,7 @@ export function listenTLS(
   return listener(
     () => tls.createServer(settings),
     'secureConnection',
-    (socket: tls.TLSSocket) => createTLS(socket, options),
+    (socket: tls.TLSSocket) => wrapTLS(socket, options, true),
     port,
     host,
     options,

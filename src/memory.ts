@@ -70,7 +70,7 @@ export class MemoryTransport implements Transport {
     this.#paused = true;
   }
 
-  write(chunks: readonly Buffer[], done: (error?: unknown) => void): void {
+  write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const copies = chunks.map((c) => Buffer.from(c));
     this.#later(() => {
       const peer = this.#peer;
@@ -82,6 +82,7 @@ export class MemoryTransport implements Transport {
         peer.#arrive({ chunk, done: i === copies.length - 1 ? done : undefined }),
       );
     });
+    return false; // delivered later, on the scheduler
   }
 
   end(done: (error?: unknown) => void): void {

@@ -21,9 +21,16 @@ export class SocketTransport implements Transport {
   #renegotiating = false;
   #failed = false;
 
-  constructor(kind: StreamKind, socket: Socket) {
+  readonly #owned: boolean;
+
+  /**
+   * @param owned - true when the library made the socket (connect/listen
+   *   helpers): nobody else holds it, so `release` closes it instead.
+   */
+  constructor(kind: StreamKind, socket: Socket, owned = false) {
     this.kind = kind;
     this.#socket = socket;
+    this.#owned = owned;
     this.fd = fdOf(socket);
   }
 
@@ -50,16 +57,18 @@ export class SocketTransport implements Transport {
     this.#socket.pause();
   }
 
-  write(chunks: readonly Buffer[], done: (error?: unknown) => void): void {
+  write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const socket = this.#socket;
     if (chunks.length === 1) {
       socket.write(chunks[0], done);
-      return;
+    } else {
+      socket.cork();
+      for (let i = 0; i < chunks.length - 1; i += 1) socket.write(chunks[i]);
+      socket.write(chunks[chunks.length - 1], done);
+      socket.uncork();
     }
-    socket.cork();
-    for (let i = 0; i < chunks.length - 1; i += 1) socket.write(chunks[i]);
-    socket.write(chunks[chunks.length - 1], done);
-    socket.uncork();
+    // Node completes a write that the kernel took whole synchronously and drops its reference.
+    return socket.writableLength === 0;
   }
 
   end(done: (error?: unknown) => void): void {
@@ -73,6 +82,10 @@ export class SocketTransport implements Transport {
   }
 
   release(unread: readonly Buffer[]): void {
+    if (this.#owned) {
+      this.destroy(); // no caller holds this socket: handing it back would leak it
+      return;
+    }
     this.#detach();
     const socket = this.#socket;
     socket.pause();

@@ -394,7 +394,9 @@ export class Stream {
    * the stream's and are released. In **async mode** the socket is closed.
    * In **sync mode** the socket is handed back open and paused: bytes the
    * stream had read ahead are put back in front of it (the caller reads them
-   * after `socket.resume()`), and accepted bytes are written to it. Pending
+   * after `socket.resume()`), and accepted bytes are written to it; add
+   * your own `'error'` listener to it. Streams from the connect/listen
+   * helpers own their socket and close it in either mode. Pending
    * operations error with code 2; `state$` shows Closed (unless in Error) and
    * completes; every later call answers `Invalid`.
    *
@@ -588,8 +590,10 @@ export class Stream {
     this.#linger?.unsubscribe();
     this.#linger = null;
     if (!this.#destroyed && this.#fatal === null && this.state !== StreamState.Closed) {
+      const closed = new StreamError(Status.StreamClosed, 'the stream was closed');
       this.#t.destroy();
-      this.#read.closeLocally(new StreamError(Status.StreamClosed, 'the stream was closed'));
+      this.#read.closeLocally(closed);
+      this.#failRenegotiation(closed);
       this.#to(StreamState.Closed);
     }
     const waiters = this.#closeWaiters;
@@ -639,6 +643,30 @@ export class Stream {
 
 function ignore(): void {}
 
+/**
+ * Synchronous delivery without recursion: work delivered while other work
+ * is being delivered runs right after it, in order. Without it, a long
+ * `concatMap` of writes that complete at once nests one stack frame set per
+ * write (RxJS subscribes the next inner from the previous one's teardown).
+ */
+function trampoline(): (work: () => void) => void {
+  const queue: Array<() => void> = [];
+  let running = false;
+  return (work) => {
+    if (running) {
+      queue.push(work);
+      return;
+    }
+    running = true;
+    try {
+      work();
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) next();
+    } finally {
+      running = false;
+    }
+  };
+}
+
 /** The Host a stream gives its two sides. */
 function makeHost(
   transport: Transport,
@@ -654,7 +682,7 @@ function makeHost(
   return {
     transport,
     direct: later === undefined,
-    deliver: later ?? ((work) => work()),
+    deliver: later ?? trampoline(),
     defer: later ?? ((work) => queueMicrotask(work)),
     get fatal() {
       return hooks.fatal();

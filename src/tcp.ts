@@ -37,6 +37,15 @@ import { describe } from './internal/validate';
  * ```
  */
 export function createTCP(socketOrFd: net.Socket | number, options?: StreamOptions): Stream {
+  return wrapTCP(socketOrFd, options, false);
+}
+
+/** createTCP, with `owned` for sockets the library made (closed by destroy in either mode). */
+export function wrapTCP(
+  socketOrFd: net.Socket | number,
+  options: StreamOptions | undefined,
+  owned: boolean,
+): Stream {
   const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
   checkConnected(socket, 'createTCP');
   if (socket instanceof TLSSocket) throw invalid('createTCP: this is a TLS socket; use createTLS');
@@ -44,7 +53,7 @@ export function createTCP(socketOrFd: net.Socket | number, options?: StreamOptio
     throw invalid('createTCP: not a TCP socket');
   }
   socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.TCP, socket), options);
+  return new Stream(new SocketTransport(StreamKind.TCP, socket, owned), options);
 }
 
 /** Throws Invalid unless `socket` is a live, connected `net.Socket`. */

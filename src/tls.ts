@@ -36,11 +36,20 @@ import { checkConnected } from './tcp';
  * ```
  */
 export function createTLS(tlsSocket: TLSSocket, options?: StreamOptions): Stream {
+  return wrapTLS(tlsSocket, options, false);
+}
+
+/** createTLS, with `owned` for sockets the library made (closed by destroy in either mode). */
+export function wrapTLS(
+  tlsSocket: TLSSocket,
+  options: StreamOptions | undefined,
+  owned: boolean,
+): Stream {
   checkConnected(tlsSocket, 'createTLS');
   if (!(tlsSocket instanceof TLSSocket)) throw invalid('createTLS: expected a tls.TLSSocket');
   if (tlsSocket.getFinished() === undefined || tlsSocket.getPeerFinished() === undefined) {
     throw invalid('createTLS: the TLS handshake has not completed');
   }
   tlsSocket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.TLSStream, tlsSocket), options);
+  return new Stream(new SocketTransport(StreamKind.TLSStream, tlsSocket, owned), options);
 }

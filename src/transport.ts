@@ -51,8 +51,12 @@ export interface Transport {
   resume(): void;
   /** Stops `data` (what is already read is kept by the transport). */
   pause(): void;
-  /** Hands chunks to the kernel in order; `done` once they are all taken. */
-  write(chunks: readonly Buffer[], done: (error?: unknown) => void): void;
+  /**
+   * Hands chunks to the kernel in order; `done` once they are all taken.
+   * Returns true when they were all written at once (the chunks are no
+   * longer referenced; `done` still follows), false when some wait.
+   */
+  write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean;
   /** Sends the end of stream after everything written; `done` once it has left. */
   end(done: (error?: unknown) => void): void;
   /** Closes at once; no event follows. */

@@ -137,6 +137,12 @@ export class WriteSide {
 
   #scheduleFlush(): void {
     if (this.#flushPending || this.#inFlight > 0) return;
+    if (this.#host.direct) {
+      // Nothing in flight: send now (lowest latency). While this write is in flight, later
+      // writes gather in the buffer and leave together when it is done: coalescing without delay.
+      this.#flushNow();
+      return;
+    }
     this.#flushPending = true;
     this.#host.defer(() => {
       this.#flushPending = false;
@@ -154,9 +160,10 @@ export class WriteSide {
     this.#send(this.buffer.take(), n, undefined);
   }
 
-  #send(chunks: readonly Buffer[], n: number, after: (() => void) | undefined): void {
+  /** Hands chunks to the transport; true when they reached the kernel at once. */
+  #send(chunks: readonly Buffer[], n: number, after: (() => void) | undefined): boolean {
     this.#inFlight += n;
-    this.#host.transport.write(chunks, (error) => this.#written(n, error, after));
+    return this.#host.transport.write(chunks, (error) => this.#written(n, error, after));
   }
 
   #written(n: number, error: unknown, after: (() => void) | undefined): void {
@@ -226,12 +233,18 @@ export class WriteSide {
         const view = Buffer.from(op.src.buffer, op.src.byteOffset + op.off, n);
         op.inKernel = true;
         this.bytes += n;
-        this.#send([view], n, () => {
+        let done = false;
+        const release = (): void => {
+          if (done) return;
+          done = true;
           op.inKernel = false;
           op.off += n;
           if (op.kind === 'some' && op === this.#op) this.#finish(op, n);
-        });
-        return;
+        };
+        // Written into the kernel at once: the caller's buffer is free now, not a tick later.
+        if (this.#send([view], n, release)) release();
+        if (op.inKernel || op.kind === 'some') return;
+        continue;
       }
       const n = this.accept(op.src, op.off, remaining);
       if (n === 0) return;
