@@ -8,13 +8,20 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Observable, type Subscriber } from 'rxjs';
+import { withSignal } from './adapters/abort';
 import { invalid, toStreamError } from './errors';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
 
+/** Options of the connect helpers: the stream's options, plus cancellation by signal. */
+export interface ConnectOptions extends StreamOptions {
+  /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
+  signal?: AbortSignal;
+}
+
 /** Options of the listeners. */
-export interface ListenOptions extends StreamOptions {
+export interface ListenOptions extends ConnectOptions {
   /** Called once the server listens, with its address (port 0 picks a free port). */
   onListening?: (address: net.AddressInfo) => void;
   /** Pending-connection backlog. */
@@ -40,13 +47,14 @@ export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
 export function connectTCP(
   port: number,
   host = 'localhost',
-  options?: StreamOptions,
+  options?: ConnectOptions,
 ): Observable<Stream> {
   return connector(
     () => net.connect({ port, host, allowHalfOpen: true }),
     'connect',
     (socket) => wrapTCP(socket, options, true),
-    port,
+    () => portProblem(port),
+    options?.signal,
   );
 }
 
@@ -67,26 +75,34 @@ export function connectTCP(
  */
 export function connectTLS(
   tlsOptions: tls.ConnectionOptions,
-  options?: StreamOptions,
+  options?: ConnectOptions,
 ): Observable<Stream> {
   const settings: tls.ConnectionOptions = { minVersion: DEFAULT_MIN_TLS_VERSION, ...tlsOptions };
   return connector(
     () => tls.connect(settings),
     'secureConnect',
     (s) => wrapTLS(s, options, true),
-    tlsOptions.port,
+    () => (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)),
+    options?.signal,
   );
 }
 
-function connector<S extends net.Socket>(
+/**
+ * The one connector behind every connect helper: `problem` checks the
+ * arguments at subscription, `open` makes the socket, `ready` is the event
+ * after which `wrap` makes the stream. Internal (used by IPC too).
+ */
+export function connector<S extends net.Socket>(
   open: () => S,
   ready: 'connect' | 'secureConnect',
   wrap: (socket: S) => Stream,
-  port: unknown,
+  problem: () => string | null,
+  signal: AbortSignal | undefined,
 ): Observable<Stream> {
-  return new Observable<Stream>((sub) => {
-    if (port !== undefined && !isPort(port)) {
-      sub.error(invalid(`port must be an integer 0-65535, got ${String(port)}`));
+  const connect$ = new Observable<Stream>((sub) => {
+    const refused = problem();
+    if (refused !== null) {
+      sub.error(invalid(refused));
       return undefined;
     }
     let socket: S;
@@ -108,6 +124,7 @@ function connector<S extends net.Socket>(
       if (!handed) socket.destroy();
     };
   });
+  return signal === undefined ? connect$ : withSignal(connect$, signal);
 }
 
 function emitStream(sub: Subscriber<Stream>, make: () => Stream): void {
@@ -145,9 +162,10 @@ export function listenTCP(
     () => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }),
     'connection',
     (socket: net.Socket) => wrapTCP(socket, options, true),
-    port,
-    host,
-    options,
+    { port, host, backlog: options.backlog },
+    () => portProblem(port),
+    (server) => options.onListening?.(server.address() as net.AddressInfo),
+    options.signal,
   );
 }
 
@@ -178,23 +196,31 @@ export function listenTLS(
     () => tls.createServer(settings),
     'secureConnection',
     (socket: tls.TLSSocket) => wrapTLS(socket, options, true),
-    port,
-    host,
-    options,
+    { port, host, backlog: options.backlog },
+    () => portProblem(port),
+    (server) => options.onListening?.(server.address() as net.AddressInfo),
+    options.signal,
   );
 }
 
-function listener<S extends net.Socket>(
+/**
+ * The one listener behind every listen helper: a server per subscription,
+ * a stream per accepted connection, closed on unsubscribe. Internal (used
+ * by IPC too).
+ */
+export function listener<S extends net.Socket>(
   make: () => net.Server,
   event: 'connection' | 'secureConnection',
   wrap: (socket: S) => Stream,
-  port: number,
-  host: string | undefined,
-  options: ListenOptions,
+  address: net.ListenOptions,
+  problem: () => string | null,
+  listening: (server: net.Server) => void,
+  signal: AbortSignal | undefined,
 ): Observable<Stream> {
-  return new Observable<Stream>((sub) => {
-    if (!isPort(port)) {
-      sub.error(invalid(`port must be an integer 0-65535, got ${String(port)}`));
+  const listen$ = new Observable<Stream>((sub) => {
+    const refused = problem();
+    if (refused !== null) {
+      sub.error(invalid(refused));
       return undefined;
     }
     const server = make();
@@ -206,16 +232,16 @@ function listener<S extends net.Socket>(
       }
     });
     server.on('tlsClientError', (_error: unknown, socket: net.Socket) => socket.destroy());
-    server.once('error', (error) => sub.error(toStreamError(error, 'listen failed')));
-    server.listen({ port, host, backlog: options.backlog }, () => {
-      options.onListening?.(server.address() as net.AddressInfo);
-    });
+    server.on('error', (error) => sub.error(toStreamError(error, 'listen failed')));
+    server.listen(address, () => listening(server));
     return () => {
       server.close();
     };
   });
+  return signal === undefined ? listen$ : withSignal(listen$, signal);
 }
 
-function isPort(port: unknown): boolean {
-  return typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535;
+function portProblem(port: unknown): string | null {
+  const ok = typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535;
+  return ok ? null : `port must be an integer 0-65535, got ${String(port)}`;
 }

@@ -25,7 +25,14 @@ import { Status } from './status';
  * stream.read(buf).subscribe({ error: (e: StreamError) => e.code === ErrorCode.Closed && done() });
  * ```
  */
-export const ErrorCode = Object.freeze({ IO: 1, Closed: 2, Invalid: 3 } as const);
+export const ErrorCode = Object.freeze({
+  /** I/O error: socket, TLS or allocation failure. */
+  IO: 1,
+  /** Closed: end of stream, or closed/destroyed while pending. */
+  Closed: 2,
+  /** Refused before anything started (Invalid). */
+  Invalid: 3,
+} as const);
 
 /** One of the {@link ErrorCode} numbers. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

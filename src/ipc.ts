@@ -7,15 +7,16 @@
  */
 import * as net from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { Observable } from 'rxjs';
-import { invalid, toStreamError } from './errors';
+import type { Observable } from 'rxjs';
+import { connector, listener, type ConnectOptions } from './connect';
+import { invalid } from './errors';
 import { StreamKind } from './status';
 import { SocketTransport } from './socket-transport';
 import { Stream, type StreamOptions } from './stream';
 import { checkConnected, socketFromFd } from './tcp';
 
 /** Options of {@link listenIPC}. */
-export interface IPCListenOptions extends StreamOptions {
+export interface IPCListenOptions extends ConnectOptions {
   /** Called once the server listens, with the socket path. */
   onListening?: (path: string) => void;
   /** Pending-connection backlog. */
@@ -26,7 +27,7 @@ export interface IPCListenOptions extends StreamOptions {
  * Creates a stream over a connected Unix domain socket: a `net.Socket`, or
  * the number of a connected socket fd (inherited from a parent process, say).
  * Kind `IPC`, fd as the socket's. The socket is switched to half-open and
- * paused until the stream reads. Ownership as {@link createTCP}: in sync mode
+ * paused until the stream reads. Ownership as `createTCP`: in sync mode
  * `destroy()` hands the socket back open, in async mode the stream closes it.
  *
  * @param socketOrFd - a connected Unix-socket `net.Socket`, or a connected socket fd
@@ -45,6 +46,14 @@ export interface IPCListenOptions extends StreamOptions {
  * ```
  */
 export function createIPC(socketOrFd: net.Socket | number, options?: StreamOptions): Stream {
+  return wrapIPC(socketOrFd, options, false);
+}
+
+function wrapIPC(
+  socketOrFd: net.Socket | number,
+  options: StreamOptions | undefined,
+  owned: boolean,
+): Stream {
   const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
   checkConnected(socket, 'createIPC');
   if (socket instanceof TLSSocket) throw invalid('createIPC: this is a TLS socket; use createTLS');
@@ -52,7 +61,7 @@ export function createIPC(socketOrFd: net.Socket | number, options?: StreamOptio
     throw invalid('createIPC: this is a TCP socket; use createTCP');
   }
   socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.IPC, socket), options);
+  return new Stream(new SocketTransport(StreamKind.IPC, socket, owned), options);
 }
 
 /**
@@ -74,34 +83,14 @@ export function createIPC(socketOrFd: net.Socket | number, options?: StreamOptio
  * connectIPC('/tmp/app.sock').pipe(switchMap((s) => s.reads$)).subscribe(console.log);
  * ```
  */
-export function connectIPC(path: string, options?: StreamOptions): Observable<Stream> {
-  return new Observable<Stream>((sub) => {
-    if (!isPath(path)) {
-      sub.error(invalid(`path must be a non-empty string, got ${String(path)}`));
-      return undefined;
-    }
-    // TODO(lead): use connect.ts connector (export it) instead of this copy.
-    const socket = net.connect({ path, allowHalfOpen: true });
-    let handed = false;
-    const onError = (error: unknown): void => sub.error(toStreamError(error, 'connect failed'));
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      socket.off('error', onError);
-      handed = true;
-      let stream: Stream;
-      try {
-        stream = createIPC(socket, options);
-      } catch (error) {
-        sub.error(toStreamError(error, 'connect failed'));
-        return;
-      }
-      sub.next(stream);
-      sub.complete();
-    });
-    return () => {
-      if (!handed) socket.destroy();
-    };
-  });
+export function connectIPC(path: string, options?: ConnectOptions): Observable<Stream> {
+  return connector(
+    () => net.connect({ path, allowHalfOpen: true }),
+    'connect',
+    (socket) => wrapIPC(socket, options, true),
+    () => pathProblem(path),
+    options?.signal,
+  );
 }
 
 /**
@@ -125,28 +114,19 @@ export function connectIPC(path: string, options?: StreamOptions): Observable<St
  * ```
  */
 export function listenIPC(path: string, options: IPCListenOptions = {}): Observable<Stream> {
-  return new Observable<Stream>((sub) => {
-    if (!isPath(path)) {
-      sub.error(invalid(`path must be a non-empty string, got ${String(path)}`));
-      return undefined;
-    }
-    // TODO(lead): use connect.ts listener (export it, generalised to a path) instead of this copy.
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-    server.on('connection', (socket: net.Socket) => {
-      try {
-        sub.next(createIPC(socket, options));
-      } catch {
-        socket.destroy(); // closed before it could be wrapped
-      }
-    });
-    server.once('error', (error) => sub.error(toStreamError(error, 'listen failed')));
-    server.listen({ path, backlog: options.backlog }, () => options.onListening?.(path));
-    return () => {
-      server.close();
-    };
-  });
+  return listener(
+    () => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }),
+    'connection',
+    (socket: net.Socket) => wrapIPC(socket, options, true),
+    { path, backlog: options.backlog },
+    () => pathProblem(path),
+    () => options.onListening?.(path),
+    options.signal,
+  );
 }
 
-function isPath(path: unknown): path is string {
-  return typeof path === 'string' && path.length > 0;
+function pathProblem(path: unknown): string | null {
+  return typeof path === 'string' && path.length > 0
+    ? null
+    : `path must be a non-empty string, got ${String(path)}`;
 }

@@ -49,7 +49,10 @@ export interface Monitorable {
   /** Bytes accepted from the user so far. */
   readonly bytesWritten: number;
   /** The fatal error that moved the state to `Error`, if any. */
-  readonly lastError: { readonly status: Status } | null;
+  readonly lastError: {
+    /** The fatal status. */
+    readonly status: Status;
+  } | null;
 }
 
 /**

@@ -28,12 +28,19 @@
  * ```
  */
 export const Status = Object.freeze({
+  /** The operation succeeded. */
   OK: 'OK',
+  /** Bad argument, or the stream is in the wrong state for the call. */
   Invalid: 'Invalid',
+  /** A TLS renegotiation is in progress: retry when `readable$` emits. */
   WouldBlock: 'WouldBlock',
+  /** The peer closed its side (end of stream). */
   StreamClosed: 'StreamClosed',
+  /** Fatal socket error. */
   SysError: 'SysError',
+  /** Fatal TLS error. */
   TLSError: 'TLSError',
+  /** An allocation failed. */
   OutOfMemory: 'OutOfMemory',
 } as const);
 
@@ -59,9 +66,13 @@ export type Status = (typeof Status)[keyof typeof Status];
  * ```
  */
 export const StreamState = Object.freeze({
+  /** Both directions usable. */
   Open: 'Open',
+  /** Writing side shut down (FIN sent or pending); reads go on. */
   ShutdownWr: 'ShutdownWr',
+  /** Closed (final). */
   Closed: 'Closed',
+  /** Failed with a fatal error (final); see `lastError`. */
   Error: 'Error',
 } as const);
 
@@ -79,9 +90,13 @@ export type StreamState = (typeof StreamState)[keyof typeof StreamState];
  * ```
  */
 export const StreamKind = Object.freeze({
+  /** A TCP socket. */
   TCP: 'TCP',
+  /** A TLS session over TCP. */
   TLSStream: 'TLSStream',
+  /** An in-memory pair driven by a scheduler. */
   Memory: 'Memory',
+  /** A Unix domain socket. */
   IPC: 'IPC',
 } as const);
 

@@ -18,6 +18,8 @@ import type { Host } from './internal/host';
 import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
 import { WriteSide, type WriteOp } from './internal/write-side';
 import { lengthFor, sizeOption } from './internal/validate';
+import { withSignal } from './adapters/abort';
+import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
 
 export type { TryResult } from './internal/read-side';
@@ -51,6 +53,21 @@ export interface StreamOptions {
 
 /** Default of {@link StreamOptions.closeTimeout}: 2000 ms. */
 export const DEFAULT_CLOSE_TIMEOUT = 2000;
+
+/**
+ * Per-operation options of `read`, `write`, `writeAll`, `flush` and `close`,
+ * for callers that cancel with an `AbortSignal` rather than by unsubscribing.
+ * Aborting does exactly what unsubscribing does, and the observable errors
+ * with `signal.reason`.
+ */
+export interface OperationOptions {
+  /** Cancels the operation when aborted. */
+  signal?: AbortSignal;
+}
+
+function abortable<T>(op$: Observable<T>, options: OperationOptions | undefined): Observable<T> {
+  return options?.signal === undefined ? op$ : withSignal(op$, options.signal);
+}
 
 /** A snapshot of a stream's counters, for dashboards and metrics. */
 export interface StreamStats {
@@ -287,13 +304,14 @@ export class Stream {
    * stream.read(buf, 4096).subscribe((n) => console.log(buf.subarray(0, n)));
    * ```
    */
-  read(buf: Uint8Array, max?: number): Observable<number> {
-    return new Observable<number>((sub) => {
+  read(buf: Uint8Array, max?: number, options?: OperationOptions): Observable<number> {
+    const read$ = new Observable<number>((sub) => {
       const n = lengthFor(buf, max, 'max');
       if (typeof n === 'string') return this.#refuse(sub, n);
       const consumer: ReadConsumer = { kind: 'into', sub, buf, max: n };
       return this.#attachRead(consumer);
     });
+    return abortable(read$, options);
   }
 
   /**
@@ -312,8 +330,8 @@ export class Stream {
    * stream.write(Buffer.from('hello')).subscribe((n) => console.log(`${n} accepted`));
    * ```
    */
-  write(buf: Uint8Array, len?: number): Observable<number> {
-    return this.#writeOp('some', buf, len);
+  write(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
+    return abortable(this.#writeOp('some', buf, len), options);
   }
 
   /**
@@ -327,8 +345,8 @@ export class Stream {
    * from(chunks).pipe(concatMap((c) => stream.writeAll(c))).subscribe();
    * ```
    */
-  writeAll(buf: Uint8Array, len?: number): Observable<number> {
-    return this.#writeOp('all', buf, len);
+  writeAll(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
+    return abortable(this.#writeOp('all', buf, len), options);
   }
 
   /**
@@ -341,8 +359,11 @@ export class Stream {
    * stream.flush().subscribe(() => console.log('all in the kernel'));
    * ```
    */
-  flush(): Observable<void> {
-    return new Observable<void>((sub) => this.#attachWrite(sub, { kind: 'flush', sub }, false));
+  flush(options?: OperationOptions): Observable<void> {
+    const flush$ = new Observable<void>((sub) =>
+      this.#attachWrite(sub, { kind: 'flush', sub }, false),
+    );
+    return abortable(flush$, options);
   }
 
   /**
@@ -362,10 +383,26 @@ export class Stream {
    * stream.writeAll(data).pipe(concatWith(stream.close())).subscribe();
    * ```
    */
-  close(): Observable<void> {
-    return new Observable<void>((sub) =>
+  close(options?: OperationOptions): Observable<void> {
+    const close$ = new Observable<void>((sub) =>
       this.#attachWrite(sub, { kind: 'close', sub, closing: false }, true),
     );
+    return abortable(close$, options);
+  }
+
+  /**
+   * `for await (const chunk of stream)`: one chunk per step, through
+   * `reads$` (a read-side operation while a step is pending); ends at the
+   * peer's end of stream; `break` leaves unread bytes in the stream for the
+   * next reader. See {@link chunks}.
+   *
+   * @example
+   * ```ts
+   * for await (const chunk of stream) process.stdout.write(chunk);
+   * ```
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    return chunks(this);
   }
 
   /**
