@@ -9,11 +9,9 @@ import * as net from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Observable } from 'rxjs';
 import { connector, listener, type ConnectOptions } from './connect';
-import { invalid } from './errors';
 import { StreamKind } from './status';
-import { SocketTransport } from './socket-transport';
 import { Stream, type StreamOptions } from './stream';
-import { checkConnected, socketFromFd } from './tcp';
+import { wrapSocket } from './tcp';
 
 /** Options of {@link listenIPC}. */
 export interface IPCListenOptions extends ConnectOptions {
@@ -54,14 +52,11 @@ function wrapIPC(
   options: StreamOptions | undefined,
   owned: boolean,
 ): Stream {
-  const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
-  checkConnected(socket, 'createIPC');
-  if (socket instanceof TLSSocket) throw invalid('createIPC: this is a TLS socket; use createTLS');
-  if (socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6') {
-    throw invalid('createIPC: this is a TCP socket; use createTCP');
-  }
-  socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.IPC, socket, owned), options);
+  return wrapSocket(StreamKind.IPC, 'createIPC', socketOrFd, options, owned, (socket) => {
+    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
+    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
+    return tcp ? 'this is a TCP socket; use createTCP' : null;
+  });
 }
 
 /**

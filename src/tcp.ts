@@ -46,14 +46,32 @@ export function wrapTCP(
   options: StreamOptions | undefined,
   owned: boolean,
 ): Stream {
+  return wrapSocket(StreamKind.TCP, 'createTCP', socketOrFd, options, owned, (socket) => {
+    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
+    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
+    return tcp ? null : 'not a TCP socket';
+  });
+}
+
+/**
+ * The one way a stream is made over a Node socket (TCP, TLS, IPC): resolve
+ * an fd, check the socket is live and connected and of the right sort
+ * (`problem`), switch it to half-open, and wrap it.
+ */
+export function wrapSocket<S extends net.Socket>(
+  kind: StreamKind,
+  who: string,
+  socketOrFd: S | number,
+  options: StreamOptions | undefined,
+  owned: boolean,
+  problem: (socket: net.Socket) => string | null,
+): Stream {
   const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
-  checkConnected(socket, 'createTCP');
-  if (socket instanceof TLSSocket) throw invalid('createTCP: this is a TLS socket; use createTLS');
-  if (socket.remoteFamily !== 'IPv4' && socket.remoteFamily !== 'IPv6') {
-    throw invalid('createTCP: not a TCP socket');
-  }
+  checkConnected(socket, who);
+  const refused = problem(socket);
+  if (refused !== null) throw invalid(`${who}: ${refused}`);
   socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.TCP, socket, owned), options);
+  return new Stream(new SocketTransport(kind, socket, owned), options);
 }
 
 /** Throws Invalid unless `socket` is a live, connected `net.Socket`. */

@@ -4,11 +4,9 @@
  * @module
  */
 import { TLSSocket } from 'node:tls';
-import { invalid } from './errors';
 import { StreamKind } from './status';
-import { SocketTransport } from './socket-transport';
 import { Stream, type StreamOptions } from './stream';
-import { checkConnected } from './tcp';
+import { wrapSocket } from './tcp';
 
 /**
  * Creates a stream over a TLS session whose handshake has completed (the
@@ -45,11 +43,9 @@ export function wrapTLS(
   options: StreamOptions | undefined,
   owned: boolean,
 ): Stream {
-  checkConnected(tlsSocket, 'createTLS');
-  if (!(tlsSocket instanceof TLSSocket)) throw invalid('createTLS: expected a tls.TLSSocket');
-  if (tlsSocket.getFinished() === undefined || tlsSocket.getPeerFinished() === undefined) {
-    throw invalid('createTLS: the TLS handshake has not completed');
-  }
-  tlsSocket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(StreamKind.TLSStream, tlsSocket, owned), options);
+  return wrapSocket(StreamKind.TLSStream, 'createTLS', tlsSocket, options, owned, (socket) => {
+    if (!(socket instanceof TLSSocket)) return 'expected a tls.TLSSocket';
+    const done = socket.getFinished() !== undefined && socket.getPeerFinished() !== undefined;
+    return done ? null : 'the TLS handshake has not completed';
+  });
 }
