@@ -81,4 +81,25 @@ describe('SendBuffer', () => {
     expect(Buffer.concat(taken).equals(first)).toBeTrue();
     expect(Buffer.concat(sb.take()).equals(filled(10 * KiB, 6))).toBeTrue();
   });
+
+  it("hands an idle buffer's spare slab to another buffer without touching taken chunks", () => {
+    const a = new SendBuffer();
+    const first = filled(3 * KiB, 7);
+    append(a, first);
+    const takenA = a.take();
+    a.trim(); // a is idle: its spare slab goes to the shared spares
+    const b = new SendBuffer();
+    const second = filled(20 * KiB, 8);
+    append(b, second); // b writes into the spare
+    expect(Buffer.concat(takenA).equals(first)).toBeTrue();
+    expect(Buffer.concat(b.take()).equals(second)).toBeTrue();
+  });
+
+  it('keeps its slab when trimmed with bytes still waiting', () => {
+    const sb = new SendBuffer();
+    append(sb, filled(1 * KiB, 9));
+    sb.trim();
+    expect(sb.length).toBe(KiB);
+    expect(Buffer.concat(sb.take()).equals(filled(1 * KiB, 9))).toBeTrue();
+  });
 });

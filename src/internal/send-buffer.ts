@@ -5,6 +5,16 @@
  */
 const SLAB = 64 * 1024;
 
+/**
+ * Spare slab space shared by all streams: an idle stream gives its unused
+ * slab back here (so 5,000 idle streams hold no slabs), and the next stream
+ * that writes takes it (so a ping-pong does not allocate a slab per message).
+ * The space is past every chunk ever handed to a transport, so nothing else
+ * references it.
+ */
+const spares: Buffer[] = [];
+const MAX_SPARES = 64;
+
 export class SendBuffer {
   #full: Buffer[] = [];
   #slab: Buffer | null = null;
@@ -21,7 +31,8 @@ export class SendBuffer {
     let done = 0;
     while (done < n) {
       if (this.#slab === null) {
-        this.#slab = Buffer.allocUnsafe(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
+        this.#slab =
+          spares.pop() ?? Buffer.allocUnsafe(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
         this.#used = 0;
       }
       const take = Math.min(this.#slab.length - this.#used, n - done);
@@ -34,6 +45,13 @@ export class SendBuffer {
       }
     }
     this.#length += n;
+  }
+
+  /** Gives the unused slab back to the shared spares (the stream went idle). */
+  trim(): void {
+    if (this.#used > 0 || this.#slab === null) return;
+    if (spares.length < MAX_SPARES) spares.push(this.#slab);
+    this.#slab = null;
   }
 
   /** Removes and returns every waiting byte as a list of chunks, in order. */

@@ -175,6 +175,7 @@ export class WriteSide {
     after?.();
     this.#progress();
     this.#flushNow();
+    if (this.pending === 0) this.buffer.trim();
     if (this.#wasFull && this.room() > 0) {
       this.#wasFull = false;
       for (const sub of this.#watchers) this.#host.deliver(() => sub.next());
