@@ -1,0 +1,121 @@
+/**
+ * The peer process: raw Node servers the measured side connects to, so the
+ * measured process has a core to itself. Forked by `peer-client.ts`; told the
+ * TLS key pair over IPC, answers with its ports, exits when the parent leaves.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { HEADER_BYTES, HOST, SOURCE_CHUNK, decodeRequest, payload, ACK } from './protocol';
+import type { PeerPorts } from './types';
+
+const CHUNK = payload(SOURCE_CHUNK);
+const ACK_BYTE = Buffer.from([ACK]);
+
+interface InitMessage {
+  type: 'init';
+  key: string;
+  cert: string;
+}
+
+/** Collects the request header, then hands the count and any excess on. */
+function onHeader(
+  socket: net.Socket,
+  then: (socket: net.Socket, bytes: number, rest: Buffer) => void,
+): void {
+  let head = Buffer.alloc(0);
+  function onHeaderData(data: Buffer): void {
+    head = Buffer.concat([head, data]);
+    if (head.length < HEADER_BYTES) return;
+    socket.off('data', onHeaderData);
+    then(socket, decodeRequest(head), head.subarray(HEADER_BYTES));
+  }
+  socket.on('data', onHeaderData);
+}
+
+function pump(socket: net.Socket, remaining: number): void {
+  while (remaining > 0) {
+    const n = Math.min(SOURCE_CHUNK, remaining);
+    remaining -= n;
+    const more = socket.write(n === SOURCE_CHUNK ? CHUNK : CHUNK.subarray(0, n));
+    if (!more) {
+      socket.once('drain', () => pump(socket, remaining));
+      return;
+    }
+  }
+  socket.end();
+}
+
+function startSource(socket: net.Socket, bytes: number): void {
+  socket.resume();
+  pump(socket, bytes);
+}
+
+function startSink(socket: net.Socket, bytes: number, rest: Buffer): void {
+  let left = bytes - rest.length;
+  function onSinkData(data: Buffer): void {
+    left -= data.length;
+    if (left <= 0 && left + data.length > 0) socket.write(ACK_BYTE);
+  }
+  if (left <= 0) socket.write(ACK_BYTE);
+  socket.on('data', onSinkData);
+}
+
+function serveSource(socket: net.Socket): void {
+  socket.on('error', ignore);
+  socket.on('end', () => socket.end());
+  onHeader(socket, startSource);
+}
+
+function serveSink(socket: net.Socket): void {
+  socket.on('error', ignore);
+  socket.on('end', () => socket.end());
+  onHeader(socket, startSink);
+}
+
+function serveEcho(socket: net.Socket): void {
+  socket.on('error', ignore);
+  socket.setNoDelay(true);
+  socket.pipe(socket);
+}
+
+function ignore(): void {}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host: HOST, backlog: 4096 }, () => {
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+async function start(init: InitMessage): Promise<PeerPorts> {
+  const tlsOptions: tls.TlsOptions = { key: init.key, cert: init.cert };
+  return {
+    source: await listen(net.createServer(serveSource)),
+    sink: await listen(net.createServer(serveSink)),
+    echo: await listen(net.createServer(serveEcho)),
+    tlsSource: await listen(tls.createServer(tlsOptions, serveSource)),
+    tlsSink: await listen(tls.createServer(tlsOptions, serveSink)),
+  };
+}
+
+function onParentMessage(message: unknown): void {
+  const m = message as InitMessage | { type: 'cpu' };
+  if (m.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', ms: (user + system) / 1000 });
+    return;
+  }
+  if (m.type !== 'init') return;
+  start(m).then(
+    (ports) => process.send?.({ type: 'ready', ports }),
+    (err: unknown) => {
+      console.error('peer failed to start', err);
+      process.exit(1);
+    },
+  );
+}
+
+process.on('message', onParentMessage);
+process.on('disconnect', () => process.exit(0));

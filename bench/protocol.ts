@@ -1,0 +1,35 @@
+/**
+ * The tiny wire protocol between the measured side and the peer process.
+ *
+ * Source and sink connections start with an 8-byte little-endian byte count.
+ * A source then sends that many bytes and ends; a sink reads that many bytes
+ * and answers with one {@link ACK} byte. Echo connections echo everything.
+ */
+
+/** Length of the request header. */
+export const HEADER_BYTES = 8;
+/** The byte a sink sends once it has received everything. */
+export const ACK = 0x4b;
+/** Size of each write a source makes. */
+export const SOURCE_CHUNK = 64 * 1024;
+/** Loopback only. */
+export const HOST = '127.0.0.1';
+
+/** The header asking a source for (or announcing to a sink) `bytes` bytes. */
+export function encodeRequest(bytes: number): Buffer {
+  const b = Buffer.alloc(HEADER_BYTES);
+  b.writeBigUInt64LE(BigInt(bytes));
+  return b;
+}
+
+/** The byte count in a complete header. */
+export function decodeRequest(header: Buffer): number {
+  return Number(header.readBigUInt64LE(0));
+}
+
+/** A payload buffer with a recognisable, non-zero pattern. */
+export function payload(size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}

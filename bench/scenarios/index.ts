@@ -1,0 +1,29 @@
+/** Every scenario, in table order. */
+import type { BenchConfig, Scenario } from '../types';
+import { aggregate } from './aggregate';
+import { echoStreams } from './echo-streams';
+import { pingPongScenario } from './ping-pong';
+import { slowConsumer } from './slow-consumer';
+import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
+import { tcpRecv } from './tcp-recv';
+import { tcpRecvInto } from './tcp-recv-into';
+import { tcpSend } from './tcp-send';
+import { tlsRecv, tlsSend } from './tls-bulk';
+
+/** The scenarios for a config. */
+export function allScenarios(config: BenchConfig): Scenario[] {
+  return [
+    tcpRecv,
+    tcpRecvInto,
+    tcpSend,
+    smallWrites,
+    smallWritesFlat,
+    smallTryWrites,
+    pingPongScenario,
+    tlsRecv,
+    tlsSend,
+    slowConsumer,
+    echoStreams,
+    ...config.aggregateStreams.map(aggregate),
+  ];
+}

@@ -1,0 +1,81 @@
+/** Many 64-byte messages, each its own write call. */
+import { payload } from '../protocol';
+import { closeRaw, connectRaw, rawSend } from '../raw-net';
+import { connectRx, rxSend, rxTrySend, withStream } from '../rx-net';
+import type { BenchContext, Measurement, Scenario } from '../types';
+
+/** Message size. */
+export const MESSAGE_BYTES = 64;
+const POOL = 1024;
+const BACKING = payload(MESSAGE_BYTES * POOL);
+/** 1,024 distinct 64-byte messages, cycled (message i is `MESSAGES[i % 1024]`). */
+export const MESSAGES: readonly Buffer[] = Array.from({ length: POOL }, (_, i) =>
+  BACKING.subarray(i * MESSAGE_BYTES, (i + 1) * MESSAGE_BYTES),
+);
+
+function raw(ctx: BenchContext): Promise<Measurement> {
+  return rawCount(ctx, ctx.config.smallMessages);
+}
+
+async function rawCount(ctx: BenchContext, n: number): Promise<Measurement> {
+  const socket = await connectRaw(ctx.ports.sink);
+  const seconds = await rawSend(socket, n, (i) => MESSAGES[i % POOL], n * MESSAGE_BYTES);
+  await closeRaw(socket);
+  return { value: n / seconds, ok: true, detail: { seconds } };
+}
+
+/** Messages per inner `concatMap` (see `writeEach`). */
+const BATCH = 1024;
+/** The flat pattern is quadratic in rxjs; it runs at most this many messages. */
+const FLAT_MAX = 200_000;
+
+async function rxCount(ctx: BenchContext, n: number, batch?: number): Promise<Measurement> {
+  const seconds = await withStream(connectRx(ctx.ports.sink), (s) =>
+    rxSend(s, n, (i) => MESSAGES[i % POOL], n * MESSAGE_BYTES, batch),
+  );
+  return { value: n / seconds, ok: true, detail: { seconds, messages: n } };
+}
+
+function flatCount(ctx: BenchContext): number {
+  return Math.min(ctx.config.smallMessages, FLAT_MAX);
+}
+
+async function rxTry(ctx: BenchContext): Promise<Measurement> {
+  const n = ctx.config.smallMessages;
+  const seconds = await withStream(connectRx(ctx.ports.sink), (s) =>
+    rxTrySend(s, n, (i) => MESSAGES[i % POOL], n * MESSAGE_BYTES),
+  );
+  return { value: n / seconds, ok: true, detail: { seconds } };
+}
+
+/** The scenario: `concatMap(m => s.writeAll(m))` per message, fed in batches of 1,024. */
+export const smallWrites: Scenario = {
+  id: 'small-writes',
+  title: '64 B messages, writeAll each (concatMap)',
+  unit: 'msg/s',
+  higherIsBetter: true,
+  target: () => ({ kind: 'ratio-at-least', min: 2.0 }),
+  raw,
+  rx: (ctx) => rxCount(ctx, ctx.config.smallMessages, BATCH),
+};
+
+/** The literal `from(msgs).pipe(concatMap(…))` over every message at once (≤ 200k), for comparison. */
+export const smallWritesFlat: Scenario = {
+  ...smallWrites,
+  id: 'small-writes-flat',
+  title: '64 B messages, one flat concatMap (≤200k)',
+  target: () => ({ kind: 'none' }),
+  maxRounds: 1,
+  raw: (ctx) => rawCount(ctx, flatCount(ctx)),
+  rx: (ctx) => rxCount(ctx, flatCount(ctx)),
+};
+
+/** The same messages through `tryWrite` + `writable$` (sync mode), for comparison. */
+export const smallTryWrites: Scenario = {
+  ...smallWrites,
+  id: 'small-trywrites',
+  title: '64 B messages, tryWrite each (+ writable$)',
+  target: () => ({ kind: 'none' }),
+  maxRounds: 3,
+  rx: rxTry,
+};

@@ -1,0 +1,81 @@
+/** Bulk TCP receive into a caller buffer: `tryRead` loop against `net` `onread` buffer reuse. */
+import * as net from 'node:net';
+import { HOST, encodeRequest } from '../protocol';
+import { closeRaw } from '../raw-net';
+import { connectRx, drainTryRead, withStream } from '../rx-net';
+import type { Subscription } from 'rxjs';
+import type { Stream } from '../../src';
+import { byteRate, elapsedSince, now } from '../timing';
+import type { BenchContext, Measurement, Scenario } from '../types';
+
+/** Size of the caller's buffer on both sides. */
+export const INTO_BUFFER = 64 * 1024;
+
+function raw(ctx: BenchContext): Promise<Measurement> {
+  const bytes = ctx.config.bulkBytes;
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    let t0 = 0;
+    const socket = net.connect({
+      port: ctx.ports.source,
+      host: HOST,
+      onread: {
+        buffer: Buffer.allocUnsafe(INTO_BUFFER),
+        callback: (n: number) => {
+          got += n;
+          return true;
+        },
+      },
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      t0 = now();
+      socket.write(encodeRequest(bytes));
+    });
+    socket.once('end', () => {
+      const seconds = elapsedSince(t0);
+      closeRaw(socket).then(() => resolve(byteRate(got, seconds, bytes)), reject);
+    });
+  });
+}
+
+function tryReadAll(stream: Stream, buf: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    let sub: Subscription | undefined = undefined;
+    sub = stream.readable$.subscribe(() => {
+      try {
+        const [n, end] = drainTryRead(stream, buf);
+        got += n;
+        if (!end) return;
+        sub?.unsubscribe();
+        resolve(got);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+async function rx(ctx: BenchContext): Promise<Measurement> {
+  const bytes = ctx.config.bulkBytes;
+  const buf = Buffer.allocUnsafe(INTO_BUFFER);
+  return withStream(connectRx(ctx.ports.source), async (stream) => {
+    const t0 = now();
+    stream.tryWrite(encodeRequest(bytes));
+    const got = await tryReadAll(stream, buf);
+    return byteRate(got, elapsedSince(t0), bytes);
+  });
+}
+
+/** The scenario. */
+export const tcpRecvInto: Scenario = {
+  id: 'tcp-recv-into',
+  title: 'TCP receive into caller buffer: tryRead loop vs onread',
+  unit: 'MiB/s',
+  higherIsBetter: true,
+  byteRate: true,
+  target: () => ({ kind: 'ratio-at-least', min: 0.9 }),
+  raw,
+  rx,
+};
