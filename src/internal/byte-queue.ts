@@ -56,6 +56,9 @@ export class ByteQueue {
 
   #advance(): void {
     this.#offset = 0;
+    // Drop the consumed chunk now: kept until the next compaction, read chunks lived long
+    // enough to reach the old generation and RSS grew until a full GC (slow-consumer bench).
+    (this.#chunks as Array<Buffer | undefined>)[this.#head] = undefined;
     this.#head += 1;
     if (this.#head === this.#chunks.length) {
       this.#chunks = [];

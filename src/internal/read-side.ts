@@ -31,6 +31,7 @@ export class ReadSide {
   /** Bytes handed to the user so far. */
   bytes = 0;
   #eof = false;
+  #eofError: StreamError | null = null;
   #closed: StreamError | null = null; // set by a local close/destroy
   #consumer: ReadConsumer | null = null;
   #watchers = new Set<Subscriber<void>>();
@@ -174,7 +175,7 @@ export class ReadSide {
   /** Why no more bytes will come after the queue: the fatal error, end of stream, or local close. */
   #ending(): StreamError | null {
     if (this.#host.fatal !== null) return this.#host.fatal;
-    if (this.#eof) return endOfStream();
+    if (this.#eof) return (this.#eofError ??= endOfStream()); // made once, when first asked
     return this.#closed;
   }
 

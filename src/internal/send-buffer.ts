@@ -36,7 +36,8 @@ export class SendBuffer {
         this.#used = 0;
       }
       const take = Math.min(this.#slab.length - this.#used, n - done);
-      this.#slab.set(src.subarray(start + done, start + done + take), this.#used);
+      const whole = start + done === 0 && take === src.length;
+      this.#slab.set(whole ? src : src.subarray(start + done, start + done + take), this.#used);
       this.#used += take;
       done += take;
       if (this.#used === this.#slab.length) {

@@ -3,7 +3,7 @@ import type { StreamError } from '../errors';
 import { SendBuffer } from './send-buffer';
 import type { Host } from './host';
 
-/** Writes at least this large go to the socket without a copy when nothing is queued. */
+/** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
 
 /** The one write-side operation. */
@@ -229,9 +229,12 @@ export class WriteSide {
         this.#finish(op, op.len);
         return;
       }
-      if (remaining >= ZERO_COPY_MIN && this.pending === 0) {
+      if (this.#byReference(remaining)) {
         const n = Math.min(remaining, this.#cap);
         const view = Buffer.from(op.src.buffer, op.src.byteOffset + op.off, n);
+        // Bytes queued before it leave first, in the same write (Node keeps writes in order).
+        const queued = this.buffer.length;
+        const chunks = queued > 0 ? [...this.buffer.take(), view] : [view];
         op.inKernel = true;
         this.bytes += n;
         let done = false;
@@ -243,7 +246,7 @@ export class WriteSide {
           if (op.kind === 'some' && op === this.#op) this.#finish(op, n);
         };
         // Written into the kernel at once: the caller's buffer is free now, not a tick later.
-        if (this.#send([view], n, release)) release();
+        if (this.#send(chunks, queued + n, release)) release();
         if (op.inKernel || op.kind === 'some') return;
         continue;
       }
@@ -255,6 +258,19 @@ export class WriteSide {
         return;
       }
     }
+  }
+
+  /**
+   * Whether the next `remaining` bytes of a write go to the transport by
+   * reference rather than copied: large writes always on sockets (even
+   * behind queued bytes, which then go first), and when nothing is pending;
+   * small writes only on an idle socket stream. With a scheduler (memory,
+   * marble tests), only large writes on an idle stream.
+   */
+  #byReference(remaining: number): boolean {
+    const idle = this.pending === 0;
+    if (remaining >= ZERO_COPY_MIN) return idle || this.#host.direct;
+    return idle && this.#host.direct;
   }
 
   #finish<T>(op: WriteOp, value: T): void {
