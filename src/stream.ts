@@ -119,17 +119,12 @@ let streams = 0;
  * ```
  */
 export class Stream {
-  /** Current state changes, read-only: replays the current state, then each transition once, in order; completes after `destroy()`. */
-  readonly state$: Observable<StreamState>;
-  /** Everything the peer sends (see {@link Stream.reads$} docs on the getter). */
-  readonly reads$: Observable<Buffer>;
-  /** Readiness for `tryRead`: emits when a retry can make progress (data, end of stream, error, renegotiation over). */
-  readonly readable$: Observable<void>;
-  /** Readiness for `tryWrite`: emits when the send buffer has room again. */
-  readonly writable$: Observable<void>;
-
   readonly #t: Transport;
   readonly #host: Host;
+  // The observables are made on first use: thousands of idle streams should not carry them.
+  #reads$: Observable<Buffer> | null = null;
+  #readable$: Observable<void> | null = null;
+  #writable$: Observable<void> | null = null;
   readonly #state: StateCell;
   readonly #read: ReadSide;
   readonly #write: WriteSide;
@@ -175,10 +170,6 @@ export class Stream {
     this.#read = new ReadSide(this.#host, readAhead);
     this.#write = new WriteSide(this.#host, send, (done) => this.#closeNow(done));
     this.#state = new StateCell(StreamState.Open, (from, to) => this.#traceState(from, to));
-    this.state$ = this.#state.state$;
-    this.reads$ = new Observable<Buffer>((sub) => this.#subscribeReads(sub));
-    this.readable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#read.watch(s)));
-    this.writable$ = new Observable<void>((sub) => this.#watch(sub, (s) => this.#write.watch(s)));
     transport.start({
       data: (chunk) => this.#read.onData(chunk),
       end: () => this.#onEnd(),
@@ -187,6 +178,74 @@ export class Stream {
     });
     if (trace.enabled)
       trace('stream %d: created, kind %s, fd %d', this.#id, transport.kind, transport.fd);
+  }
+
+  /**
+   * State changes (the seed's GetState, as a stream), read-only: replays
+   * the current state, then emits each transition once and in order (also
+   * transitions made by a subscriber while one is being delivered), and
+   * completes after `destroy()`; a subscriber after that gets the final
+   * state, then complete.
+   *
+   * @example
+   * ```ts
+   * stream.state$.subscribe((s) => console.log(s)); // Open, ShutdownWr, Closed
+   * ```
+   */
+  get state$(): Observable<StreamState> {
+    return this.#state.state$;
+  }
+
+  /**
+   * Continuous reading: every chunk the peer sends, in order, as Buffers the
+   * subscriber owns. A read-side operation (one at a time: a second
+   * subscription, or `read()` meanwhile, errors with `Invalid`, code 3).
+   * Completes at the peer's end of stream after the last byte, and after a
+   * local `close()`; errors with `StreamError` (code 1) on a fatal error,
+   * after every byte received before it, and with code 2 on `destroy()`.
+   * Unsubscribing pauses the socket and loses nothing: the next `reads$`,
+   * `read` or `tryRead` continues exactly where it stopped.
+   *
+   * @example
+   * ```ts
+   * stream.reads$.pipe(take(3)).subscribe((chunk) => console.log(chunk.length));
+   * ```
+   */
+  get reads$(): Observable<Buffer> {
+    return (this.#reads$ ??= new Observable<Buffer>((sub) => this.#subscribeReads(sub)));
+  }
+
+  /**
+   * Readiness for `tryRead` (the seed's EventLoop watcher): emits when a
+   * retry can make progress — data arrived, end of stream, a fatal error, a
+   * renegotiation ended — and at subscription when that is already so. Like
+   * any readiness signal it can be a false positive: loop on `tryRead`.
+   * Subscribing does not put the stream in async mode; completes on `destroy()`.
+   *
+   * @example
+   * ```ts
+   * stream.readable$.subscribe(() => drain(stream));
+   * ```
+   */
+  get readable$(): Observable<void> {
+    return (this.#readable$ ??= new Observable<void>((sub) =>
+      this.#watch(sub, (w) => this.#read.watch(w)),
+    ));
+  }
+
+  /**
+   * Readiness for `tryWrite`: emits at subscription when the send buffer has
+   * room, and whenever room frees after it was full. Completes on `destroy()`.
+   *
+   * @example
+   * ```ts
+   * stream.writable$.subscribe(() => pump(stream));
+   * ```
+   */
+  get writable$(): Observable<void> {
+    return (this.#writable$ ??= new Observable<void>((sub) =>
+      this.#watch(sub, (w) => this.#write.watch(w)),
+    ));
   }
 
   /** The transport kind (the seed's GetKind). */

@@ -34,7 +34,7 @@ export class ReadSide {
   #eofError: StreamError | null = null;
   #closed: StreamError | null = null; // set by a local close/destroy
   #consumer: ReadConsumer | null = null;
-  #watchers = new Set<Subscriber<void>>();
+  #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #armed = false;
   #lingering = false;
   #flowing = false;
@@ -143,6 +143,7 @@ export class ReadSide {
 
   /** Adds a readiness watcher; it hears at once when a retry can make progress now. */
   watch(sub: Subscriber<void>): () => void {
+    if (this.#watchers === NO_WATCHERS) this.#watchers = new Set();
     this.#watchers.add(sub);
     this.#updateFlow();
     if (this.queue.length > 0 || this.#ending() !== null) this.#tell(sub);
@@ -244,3 +245,6 @@ export class ReadSide {
 function endOfStream(): StreamError {
   return new StreamError(Status.StreamClosed, 'end of stream: the peer closed its side');
 }
+
+/** Shared empty set of the streams nobody watches (never added to). */
+const NO_WATCHERS: Set<Subscriber<void>> = new Set();

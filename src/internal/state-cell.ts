@@ -12,14 +12,13 @@ import type { StreamState } from '../status';
 export class StateCell {
   readonly state$: Observable<StreamState>;
   #value: StreamState;
-  readonly #subject: BehaviorSubject<StreamState>;
+  #subject: BehaviorSubject<StreamState> | null = null; // made for the first subscriber
   #queue: Array<StreamState | 'end'> = [];
   #delivering = false;
   #ended = false;
 
   constructor(initial: StreamState, onChange: (from: StreamState, to: StreamState) => void) {
     this.#value = initial;
-    this.#subject = new BehaviorSubject(initial);
     this.#onChange = onChange;
     this.state$ = new Observable<StreamState>((sub) => {
       if (this.#ended && this.#queue.length === 0 && !this.#delivering) {
@@ -27,6 +26,7 @@ export class StateCell {
         sub.complete();
         return undefined;
       }
+      this.#subject ??= new BehaviorSubject(this.#value);
       return this.#subject.subscribe(sub);
     });
   }
@@ -59,8 +59,8 @@ export class StateCell {
     this.#delivering = true;
     try {
       for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
-        if (next === 'end') this.#subject.complete();
-        else this.#subject.next(next);
+        if (next === 'end') this.#subject?.complete();
+        else this.#subject?.next(next);
       }
     } finally {
       this.#delivering = false;

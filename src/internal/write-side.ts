@@ -32,7 +32,7 @@ export class WriteSide {
   bytes = 0;
   #inFlight = 0;
   #op: WriteOp | null = null;
-  #watchers = new Set<Subscriber<void>>();
+  #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #wasFull = false;
   #flushPending = false;
   #fin: Fin = 'none';
@@ -113,6 +113,7 @@ export class WriteSide {
 
   /** Adds a writability watcher; it hears at once when there is room now. */
   watch(sub: Subscriber<void>): () => void {
+    if (this.#watchers === NO_WATCHERS) this.#watchers = new Set();
     this.#watchers.add(sub);
     if (this.room() > 0) this.#host.deliver(() => sub.next());
     return () => this.#watchers.delete(sub);
@@ -284,3 +285,6 @@ export class WriteSide {
 }
 
 function ignore(): void {}
+
+/** Shared empty set of the streams nobody watches (never added to). */
+const NO_WATCHERS: Set<Subscriber<void>> = new Set();
