@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { StreamError } from '../errors';
 import type { Transport } from '../transport';
 
@@ -19,4 +20,53 @@ export interface Host {
   fail(error: unknown): void;
   /** Marks the stream as used in async mode. */
   useAsync(): void;
+}
+
+/**
+ * Synchronous delivery without recursion: work delivered while other work
+ * is being delivered runs right after it, in order. Without it, a long
+ * `concatMap` of writes that complete at once nests one stack frame set per
+ * write (RxJS subscribes the next inner from the previous one's teardown).
+ */
+function trampoline(): (work: () => void) => void {
+  const queue: Array<() => void> = [];
+  let running = false;
+  return (work) => {
+    if (running) {
+      queue.push(work);
+      return;
+    }
+    running = true;
+    try {
+      work();
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) next();
+    } finally {
+      running = false;
+    }
+  };
+}
+
+/** The Host a stream gives its two sides. */
+export function makeHost(
+  transport: Transport,
+  scheduler: SchedulerLike | undefined,
+  hooks: { fatal: () => StreamError | null; fail: (e: unknown) => void; useAsync: () => void },
+): Host {
+  const later =
+    scheduler === undefined
+      ? undefined
+      : (work: () => void): void => {
+          scheduler.schedule(work);
+        };
+  return {
+    transport,
+    direct: later === undefined,
+    deliver: later ?? trampoline(),
+    defer: later ?? ((work) => queueMicrotask(work)),
+    get fatal() {
+      return hooks.fatal();
+    },
+    fail: hooks.fail,
+    useAsync: hooks.useAsync,
+  };
 }
