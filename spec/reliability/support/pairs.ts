@@ -8,7 +8,17 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { createTCP, createTLS, memoryPair, type Stream, type StreamOptions } from '../../../src';
+import {
+  createIPC,
+  createTCP,
+  createTLS,
+  memoryPair,
+  type Stream,
+  type StreamOptions,
+} from '../../../src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testCerts } from '../../../tools/certs';
 
 /** Makes connected `[a, b]` stream pairs of one transport. */
@@ -58,7 +68,7 @@ function pairOf(a: Stream, b: Stream, sockets: readonly net.Socket[]): Pair {
 
 /** Every transport the reliability suites run over. Add new transports here. */
 export function pairFactories(): PairFactory[] {
-  return [tcpPairs(), tlsPairs(), memoryPairs()];
+  return [tcpPairs(), tlsPairs(), ipcPairs(), memoryPairs()];
 }
 
 /** Pairs of memory streams (asapScheduler). */
@@ -88,6 +98,55 @@ export function tcpPairs(): PairFactory {
       return pairOf(createTCP(c, options), createTCP(s, options), [c, s]);
     },
     stop: () => close(server),
+  };
+}
+
+/**
+ * Pairs of IPC streams over a Unix domain socket in a fresh temp folder.
+ * Unix sockets have no ports to match by; pairs are opened one at a time,
+ * so the server's next accepted socket is the client's other end.
+ */
+export function ipcPairs(): PairFactory {
+  const dir = mkdtempSync(join(tmpdir(), 'rxstream-ipc-pairs-'));
+  const path = join(dir, 'pairs.sock');
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const accepted: net.Socket[] = [];
+  const waiting: Array<(s: net.Socket) => void> = [];
+  server.on('connection', (socket: net.Socket) => {
+    const waiter = waiting.shift();
+    if (waiter === undefined) accepted.push(socket);
+    else waiter(socket);
+  });
+  const nextAccepted = (): Promise<net.Socket> =>
+    new Promise((resolve) => {
+      const ready = accepted.shift();
+      if (ready === undefined) waiting.push(resolve);
+      else resolve(ready);
+    });
+  return {
+    name: 'ipc',
+    start: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => resolve());
+      }),
+    open: async (options) => {
+      const serverSide = nextAccepted();
+      const client = net.connect({ path, allowHalfOpen: true });
+      await new Promise<void>((resolve, reject) => {
+        client.once('error', reject);
+        client.once('connect', () => {
+          client.off('error', reject);
+          resolve();
+        });
+      });
+      const s = await serverSide;
+      return pairOf(createIPC(client, options), createIPC(s, options), [client, s]);
+    },
+    stop: async () => {
+      await close(server);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
