@@ -11,6 +11,26 @@ import type { RenegotiateOptions, Transport, TransportEvents } from './transport
 
 const noop = (): void => undefined;
 
+/** Where a socket keeps its transport, for the shared listeners (as ws does). */
+const kTransport = Symbol('rxstream.transport');
+type OwnedSocket = Socket & { [kTransport]?: SocketTransport };
+
+function socketOnData(this: Socket, chunk: Buffer): void {
+  (this as OwnedSocket)[kTransport]?.onData(chunk);
+}
+
+function socketOnEnd(this: Socket): void {
+  (this as OwnedSocket)[kTransport]?.onEnd();
+}
+
+function socketOnError(this: Socket, error: unknown): void {
+  (this as OwnedSocket)[kTransport]?.onError(error);
+}
+
+function socketOnClose(this: Socket): void {
+  (this as OwnedSocket)[kTransport]?.onClose();
+}
+
 /** Transport over a connected `net.Socket` or `tls.TLSSocket`. */
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
@@ -43,10 +63,11 @@ export class SocketTransport implements Transport {
     const socket = this.#socket;
     // Paused before 'data' is attached, so attaching does not start the flow.
     socket.pause();
-    socket.on('data', this.#onData);
-    socket.on('end', this.#onEnd);
-    socket.on('error', this.#onError);
-    socket.on('close', this.#onClose);
+    (socket as OwnedSocket)[kTransport] = this;
+    socket.on('data', socketOnData);
+    socket.on('end', socketOnEnd);
+    socket.on('error', socketOnError);
+    socket.on('close', socketOnClose);
   }
 
   resume(): void {
@@ -118,7 +139,7 @@ export class SocketTransport implements Transport {
         // Node's server-side check destroyed the socket (the peer's certificate was refused)
         // and still calls back: that is a failed renegotiation and a fatal TLS error.
         const failure = renegotiationFailed('the peer was refused during renegotiation');
-        this.#onError(failure);
+        this.onError(failure);
         finished(failure);
       } else finished();
     });
@@ -129,29 +150,34 @@ export class SocketTransport implements Transport {
 
   #detach(): void {
     const socket = this.#socket;
-    socket.off('data', this.#onData);
-    socket.off('end', this.#onEnd);
-    socket.off('error', this.#onError);
-    socket.off('close', this.#onClose);
+    socket.off('data', socketOnData);
+    socket.off('end', socketOnEnd);
+    socket.off('error', socketOnError);
+    socket.off('close', socketOnClose);
+    (socket as OwnedSocket)[kTransport] = undefined;
     this.#events = null;
   }
 
-  #onData = (chunk: Buffer): void => {
+  /** A socket event, from the module-level listeners below. */
+  onData(chunk: Buffer): void {
     this.#events?.data(chunk);
-  };
+  }
 
-  #onEnd = (): void => {
+  /** The peer's end of stream. */
+  onEnd(): void {
     this.#events?.end();
-  };
+  }
 
-  #onError = (error: unknown): void => {
+  /** A socket error (fatal). */
+  onError(error: unknown): void {
     this.#failed = true;
     this.#events?.error(error);
-  };
+  }
 
-  #onClose = (): void => {
+  /** The socket closed (reported only when no error came first). */
+  onClose(): void {
     if (!this.#failed) this.#events?.close();
-  };
+  }
 }
 
 function renegotiationFailed(reason: string): Error {

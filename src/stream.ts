@@ -13,8 +13,8 @@ import {
 } from 'rxjs';
 import { Status, StreamKind, StreamState } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
-import type { RenegotiateOptions, Transport } from './transport';
-import { makeHost, type Host } from './internal/host';
+import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
+import { deliverNow, type Host } from './internal/host';
 import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
 import { WriteSide, type WriteOp } from './internal/write-side';
 import { lengthFor, sizeOption } from './internal/validate';
@@ -119,6 +119,79 @@ let streams = 0;
  * ```
  */
 export class Stream {
+  /**
+   * The stream's side of its transport and of its read and write sides, in
+   * one object with prototype methods (no per-stream closures: thousands of
+   * streams stay small). Nested here so it can reach the stream's privates.
+   */
+  static readonly #Core = class StreamCore implements Host, TransportEvents {
+    readonly transport: Transport;
+    readonly direct: boolean;
+    readonly #stream: Stream;
+    readonly #scheduler: SchedulerLike | undefined;
+
+    constructor(stream: Stream, transport: Transport, scheduler: SchedulerLike | undefined) {
+      this.#stream = stream;
+      this.transport = transport;
+      this.#scheduler = scheduler;
+      this.direct = scheduler === undefined;
+    }
+
+    get fatal(): StreamError | null {
+      return this.#stream.#fatal;
+    }
+
+    deliver(work: () => void): void {
+      if (this.#scheduler === undefined) deliverNow(work);
+      else this.#scheduler.schedule(work);
+    }
+
+    defer(work: () => void): void {
+      if (this.#scheduler === undefined) queueMicrotask(work);
+      else this.#scheduler.schedule(work);
+    }
+
+    fail(error: unknown): void {
+      this.#stream.#fail(error);
+    }
+
+    useAsync(): void {
+      this.#stream.#async = true;
+    }
+
+    closeNow(done: () => void): void {
+      this.#stream.#closeNow(done);
+    }
+
+    data(chunk: Buffer): void {
+      this.#stream.#read.onData(chunk);
+    }
+
+    end(): void {
+      this.#stream.#onEnd();
+    }
+
+    error(error: unknown): void {
+      this.#stream.#fail(error);
+    }
+
+    close(): void {
+      this.#stream.#onTransportClose();
+    }
+
+    traceState(from: StreamState, to: StreamState): void {
+      const s = this.#stream;
+      trace(
+        'stream %d: %s -> %s (read %d, written %d)',
+        s.#id,
+        from,
+        to,
+        s.bytesRead,
+        s.bytesWritten,
+      );
+    }
+  };
+
   readonly #t: Transport;
   readonly #host: Host;
   // The observables are made on first use: thousands of idle streams should not carry them.
@@ -160,22 +233,15 @@ export class Stream {
     this.#closeTimeout = closeTimeout;
     this.#scheduler = options.scheduler;
     this.#t = transport;
-    this.#host = makeHost(transport, options.scheduler, {
-      fatal: () => this.#fatal,
-      fail: (e) => this.#fail(e),
-      useAsync: () => {
-        this.#async = true;
-      },
-    });
-    this.#read = new ReadSide(this.#host, readAhead);
-    this.#write = new WriteSide(this.#host, send, (done) => this.#closeNow(done));
-    this.#state = new StateCell(StreamState.Open, (from, to) => this.#traceState(from, to));
-    transport.start({
-      data: (chunk) => this.#read.onData(chunk),
-      end: () => this.#onEnd(),
-      error: (error) => this.#fail(error),
-      close: () => this.#onTransportClose(),
-    });
+    const core = new Stream.#Core(this, transport, options.scheduler);
+    this.#host = core;
+    this.#read = new ReadSide(core, readAhead);
+    this.#write = new WriteSide(core, send);
+    const onChange = trace.enabled
+      ? (from: StreamState, to: StreamState) => core.traceState(from, to)
+      : undefined;
+    this.#state = new StateCell(StreamState.Open, onChange);
+    transport.start(core);
     if (trace.enabled)
       trace('stream %d: created, kind %s, fd %d', this.#id, transport.kind, transport.fd);
   }
@@ -648,19 +714,6 @@ export class Stream {
 
   #to(state: StreamState): void {
     this.#state.set(state);
-  }
-
-  #traceState(from: StreamState, to: StreamState): void {
-    if (trace.enabled) {
-      trace(
-        'stream %d: %s -> %s (read %d, written %d)',
-        this.#id,
-        from,
-        to,
-        this.bytesRead,
-        this.bytesWritten,
-      );
-    }
   }
 
   /**

@@ -1,4 +1,3 @@
-import type { SchedulerLike } from 'rxjs';
 import type { StreamError } from '../errors';
 import type { Transport } from '../transport';
 
@@ -20,6 +19,8 @@ export interface Host {
   fail(error: unknown): void;
   /** Marks the stream as used in async mode. */
   useAsync(): void;
+  /** A close's end of stream has left: close the transport (after lingering), then call `done`. */
+  closeNow(done: () => void): void;
 }
 
 /**
@@ -46,27 +47,5 @@ function trampoline(): (work: () => void) => void {
   };
 }
 
-/** The Host a stream gives its two sides. */
-export function makeHost(
-  transport: Transport,
-  scheduler: SchedulerLike | undefined,
-  hooks: { fatal: () => StreamError | null; fail: (e: unknown) => void; useAsync: () => void },
-): Host {
-  const later =
-    scheduler === undefined
-      ? undefined
-      : (work: () => void): void => {
-          scheduler.schedule(work);
-        };
-  return {
-    transport,
-    direct: later === undefined,
-    deliver: later ?? trampoline(),
-    defer: later ?? ((work) => queueMicrotask(work)),
-    get fatal() {
-      return hooks.fatal();
-    },
-    fail: hooks.fail,
-    useAsync: hooks.useAsync,
-  };
-}
+/** The one synchronous delivery path of every stream without a scheduler. */
+export const deliverNow: (work: () => void) => void = trampoline();

@@ -17,7 +17,7 @@ export class StateCell {
   #delivering = false;
   #ended = false;
 
-  constructor(initial: StreamState, onChange: (from: StreamState, to: StreamState) => void) {
+  constructor(initial: StreamState, onChange?: (from: StreamState, to: StreamState) => void) {
     this.#value = initial;
     this.#onChange = onChange;
     this.state$ = new Observable<StreamState>((sub) => {
@@ -31,7 +31,7 @@ export class StateCell {
     });
   }
 
-  readonly #onChange: (from: StreamState, to: StreamState) => void;
+  readonly #onChange: ((from: StreamState, to: StreamState) => void) | undefined;
 
   /** The current state (already the newest, even while older transitions are being delivered). */
   get value(): StreamState {
@@ -41,7 +41,7 @@ export class StateCell {
   /** Moves to `state` (no-op when it is already there or after the end). */
   set(state: StreamState): void {
     if (this.#ended || state === this.#value) return;
-    this.#onChange(this.#value, state);
+    this.#onChange?.(this.#value, state);
     this.#value = state;
     this.#push(state);
   }

@@ -39,13 +39,10 @@ export class WriteSide {
   #finForClose = false;
   readonly #host: Host;
   readonly #cap: number;
-  readonly #closeNow: (done: () => void) => void;
 
-  /** `closeNow` closes the transport once a close's end of stream has left, then calls `done`. */
-  constructor(host: Host, cap: number, closeNow: (done: () => void) => void) {
+  constructor(host: Host, cap: number) {
     this.#host = host;
     this.#cap = cap;
-    this.#closeNow = closeNow;
   }
 
   /** True while a write-side operation is pending. */
@@ -193,7 +190,7 @@ export class WriteSide {
       }
       this.#fin = 'sent';
       if (this.#op?.kind === 'close') this.#progress();
-      else if (this.#finForClose) this.#closeNow(ignore);
+      else if (this.#finForClose) this.#host.closeNow(ignore);
     });
   }
 
@@ -218,7 +215,7 @@ export class WriteSide {
     }
     if (op.closing) return;
     op.closing = true;
-    this.#closeNow(() => {
+    this.#host.closeNow(() => {
       if (this.#op === op) this.#finish(op, undefined);
     });
   }
