@@ -32,8 +32,12 @@ export interface StreamOptions {
   /**
    * Where the stream delivers its notifications (the seed's m2futures
    * scheduler) and runs deferred work. Default: none — notifications are
-   * delivered synchronously from Node's I/O callbacks (the fastest path),
-   * and write coalescing runs in a microtask. Pass a `TestScheduler` (or any
+   * delivered synchronously from Node's I/O callbacks (the fastest path;
+   * notifications raised while one is being delivered follow it, in order,
+   * so long synchronous chains do not recurse), a write finding nothing in
+   * flight is sent at once, and writes made while one is in flight leave
+   * together when it is done. With a scheduler, notifications and flushes
+   * are scheduled on it. Pass a `TestScheduler` (or any
    * `SchedulerLike`) to drive the stream in virtual time; memory streams
    * default to `asapScheduler`.
    */

@@ -11,7 +11,7 @@ export interface Host {
   readonly direct: boolean;
   /** Delivers a notification: at once when `direct`, else on the scheduler. */
   deliver(work: () => void): void;
-  /** Runs deferred work (write coalescing): on the scheduler, else in a microtask. */
+  /** Runs deferred work (write flushes with a scheduler): on the scheduler, else in a microtask. */
   defer(work: () => void): void;
   /** The fatal error, once there is one. */
   readonly fatal: StreamError | null;
