@@ -21,8 +21,8 @@ function connReset(): Error {
 
 /**
  * Keeps `peer` reading, so that the end of stream a closing or failing side
- * sends is drained (see the CORE-BUG spec in memory-transport.marble.spec.ts:
- * a paused peer makes the memory transport reschedule forever).
+ * sends is drained and the peer reaches Closed within the test (a paused
+ * peer holds it; memory-transport.marble.spec.ts covers that case).
  */
 function keepReading(peer: Stream): void {
   peer.reads$.subscribe({ error: () => undefined });

@@ -128,7 +128,7 @@ describe('fault matrix: failed TLS handshakes (connectTLS)', () => {
       }),
     );
     expect(stream.kind).toBe('TLSStream');
-    stream.reads$.subscribe().unsubscribe(); // async mode: destroy() closes the socket (see the CORE-BUG in faults.spec.ts)
+    stream.reads$.subscribe().unsubscribe(); // async mode: destroy() closes the socket (see the fixed core bug in faults.spec.ts)
     stream.destroy();
   });
 

@@ -6,7 +6,7 @@ import type { Stream } from '../stream';
  * when nothing is pending (and is refused, harmlessly, when the write side
  * is busy — then the stream is in async mode already).
  *
- * TODO(lead): replace with a core way to take ownership, if one is added.
+ * (A core `Stream` method to take ownership would make this unnecessary.)
  */
 export function own(stream: Stream): void {
   if (stream.mode === 'sync') stream.flush().subscribe({ error: () => undefined });
