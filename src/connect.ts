@@ -11,6 +11,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { withSignal } from './adapters/abort';
 import { invalid, toStreamError } from './errors';
 import { wrapTCP } from './tcp';
+import { ReadSink } from './socket-transport';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
 
@@ -27,6 +28,9 @@ export interface ListenOptions extends ConnectOptions {
   /** Pending-connection backlog. */
   backlog?: number;
 }
+
+/** Each socket connectTCP made, with the sink it reads through. */
+const sinks = new WeakMap<net.Socket, ReadSink>();
 
 /** The lowest TLS version the helpers accept unless told otherwise. */
 export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
@@ -50,9 +54,15 @@ export function connectTCP(
   options?: ConnectOptions,
 ): Observable<Stream> {
   return connector(
-    () => net.connect({ port, host, allowHalfOpen: true }),
+    () => {
+      // The library owns this socket, so it can read through onread (see ReadSink).
+      const sink = new ReadSink();
+      const socket = net.connect({ port, host, allowHalfOpen: true, onread: sink.options });
+      sinks.set(socket, sink);
+      return socket;
+    },
     'connect',
-    (socket) => wrapTCP(socket, options, true),
+    (socket) => wrapTCP(socket, options, true, sinks.get(socket)),
     () => portProblem(port),
     options?.signal,
   );
