@@ -2,6 +2,7 @@ import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue } from './byte-queue';
+import { escaped } from './receive-slab';
 import type { Host } from './host';
 
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
@@ -66,6 +67,7 @@ export class ReadSide {
       !consumer.sub.closed
     ) {
       this.bytes += chunk.length;
+      escaped(chunk); // handed out: its storage is the subscriber's now
       consumer.sub.next(chunk);
       return;
     }
