@@ -1,5 +1,3 @@
-import { consumed, escaped } from './receive-slab';
-
 /**
  * A FIFO of received Buffers with a running byte count. Chunks are kept as
  * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
@@ -27,7 +25,6 @@ export class ByteQueue {
   shift(): Buffer | undefined {
     if (this.#length === 0) return undefined;
     let chunk = this.#chunks[this.#head];
-    escaped(chunk); // handed out: its storage is the receiver's now
     if (this.#offset > 0) chunk = chunk.subarray(this.#offset);
     this.#advance();
     this.#length -= chunk.length;
@@ -44,10 +41,8 @@ export class ByteQueue {
       target.set(chunk.subarray(this.#offset, this.#offset + n), copied);
       copied += n;
       this.#length -= n;
-      if (n === available) {
-        this.#advance();
-        consumed(chunk); // copied out whole: its storage may be reused
-      } else this.#offset += n;
+      if (n === available) this.#advance();
+      else this.#offset += n;
     }
     return copied;
   }

@@ -2,7 +2,6 @@ import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue } from './byte-queue';
-import { escaped } from './receive-slab';
 import type { Host } from './host';
 
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
@@ -67,7 +66,6 @@ export class ReadSide {
       !consumer.sub.closed
     ) {
       this.bytes += chunk.length;
-      escaped(chunk); // handed out: its storage is the subscriber's now
       consumer.sub.next(chunk);
       return;
     }
