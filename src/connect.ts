@@ -11,7 +11,6 @@ import { Observable, type Subscriber } from 'rxjs';
 import { withSignal } from './adapters/abort';
 import { invalid, toStreamError } from './errors';
 import { wrapTCP } from './tcp';
-import { ReadSink } from './socket-transport';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
 
@@ -28,9 +27,6 @@ export interface ListenOptions extends ConnectOptions {
   /** Pending-connection backlog. */
   backlog?: number;
 }
-
-/** Each socket connectTCP made, with the sink it reads through. */
-const sinks = new WeakMap<net.Socket, ReadSink>();
 
 /** The lowest TLS version the helpers accept unless told otherwise. */
 export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
@@ -54,15 +50,9 @@ export function connectTCP(
   options?: ConnectOptions,
 ): Observable<Stream> {
   return connector(
-    () => {
-      // The library owns this socket, so it can read through onread (see ReadSink).
-      const sink = new ReadSink();
-      const socket = net.connect({ port, host, allowHalfOpen: true, onread: sink.options });
-      sinks.set(socket, sink);
-      return socket;
-    },
+    () => net.connect({ port, host, allowHalfOpen: true }),
     'connect',
-    (socket) => wrapTCP(socket, options, true, sinks.get(socket)),
+    (socket) => wrapTCP(socket, options, true),
     () => portProblem(port),
     options?.signal,
   );

@@ -52,19 +52,11 @@ function wrapIPC(
   options: StreamOptions | undefined,
   owned: boolean,
 ): Stream {
-  return wrapSocket(
-    StreamKind.IPC,
-    'createIPC',
-    socketOrFd,
-    options,
-    owned,
-    undefined,
-    (socket) => {
-      if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
-      const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
-      return tcp ? 'this is a TCP socket; use createTCP' : null;
-    },
-  );
+  return wrapSocket(StreamKind.IPC, 'createIPC', socketOrFd, options, owned, (socket) => {
+    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
+    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
+    return tcp ? 'this is a TCP socket; use createTCP' : null;
+  });
 }
 
 /**

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import type { OnReadOpts, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { StreamKind } from './status';
 import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
-import { carve } from './internal/receive-slab';
 
 const noop = (): void => undefined;
 
@@ -32,43 +31,6 @@ function socketOnClose(this: Socket): void {
   (this as OwnedSocket)[kTransport]?.onClose();
 }
 
-/**
- * Receives a socket's bytes through Node's `onread` (a reused 64 KiB buffer,
- * no Readable layer) for the sockets the library connects itself: pass
- * `sink.options` as `onread` to `net.connect`, then the sink to the
- * transport. Bytes are copied out into shared slab space (see `carve`).
- */
-export class ReadSink {
-  /** The `onread` option for `net.connect`. */
-  readonly options: OnReadOpts;
-  #target: SocketTransport | null = null;
-  #early: Buffer[] = []; // bytes read before the transport exists (not expected; kept, not lost)
-
-  constructor() {
-    this.options = {
-      buffer: Buffer.allocUnsafeSlow(64 * 1024),
-      callback: (n, buf) => {
-        const chunk = carve(buf, n);
-        if (this.#target === null) this.#early.push(chunk);
-        else this.#target.onData(chunk);
-        return true; // the stream pauses the socket itself when its queue is full
-      },
-    };
-  }
-
-  /** Routes what the sink reads to `target`, first what it read before. */
-  attach(target: SocketTransport): void {
-    this.#target = target;
-  }
-
-  /** Bytes read before `attach`, in order (taken once). */
-  takeEarly(): Buffer[] {
-    const early = this.#early;
-    this.#early = [];
-    return early;
-  }
-}
-
 /** Transport over a connected `net.Socket` or `tls.TLSSocket`. */
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
@@ -85,13 +47,10 @@ export class SocketTransport implements Transport {
    * @param owned - true when the library made the socket (connect/listen
    *   helpers): nobody else holds it, so `release` closes it instead.
    */
-  readonly #sink: ReadSink | undefined;
-
-  constructor(kind: StreamKind, socket: Socket, owned = false, sink?: ReadSink) {
+  constructor(kind: StreamKind, socket: Socket, owned = false) {
     this.kind = kind;
     this.#socket = socket;
     this.#owned = owned;
-    this.#sink = sink;
     this.fd = fdOf(socket);
   }
 
@@ -105,10 +64,6 @@ export class SocketTransport implements Transport {
     // Paused before 'data' is attached, so attaching does not start the flow.
     socket.pause();
     (socket as OwnedSocket)[kTransport] = this;
-    if (this.#sink !== undefined) {
-      this.#sink.attach(this);
-      for (const chunk of this.#sink.takeEarly()) events.data(chunk);
-    }
     socket.on('data', socketOnData);
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { StreamError, invalid } from './errors';
 import { StreamKind } from './status';
-import { ReadSink, SocketTransport } from './socket-transport';
+import { SocketTransport } from './socket-transport';
 import { Stream, type StreamOptions } from './stream';
 import { describe } from './internal/validate';
 
@@ -45,22 +45,12 @@ export function wrapTCP(
   socketOrFd: net.Socket | number,
   options: StreamOptions | undefined,
   owned: boolean,
-  sink?: ReadSink,
 ): Stream {
-  const stream = wrapSocket(
-    StreamKind.TCP,
-    'createTCP',
-    socketOrFd,
-    options,
-    owned,
-    sink,
-    (socket) => {
-      if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
-      const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
-      return tcp ? null : 'not a TCP socket';
-    },
-  );
-  return stream;
+  return wrapSocket(StreamKind.TCP, 'createTCP', socketOrFd, options, owned, (socket) => {
+    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
+    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
+    return tcp ? null : 'not a TCP socket';
+  });
 }
 
 /**
@@ -74,7 +64,6 @@ export function wrapSocket<S extends net.Socket>(
   socketOrFd: S | number,
   options: StreamOptions | undefined,
   owned: boolean,
-  sink: ReadSink | undefined,
   problem: (socket: net.Socket) => string | null,
 ): Stream {
   const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
@@ -82,7 +71,7 @@ export function wrapSocket<S extends net.Socket>(
   const refused = problem(socket);
   if (refused !== null) throw invalid(`${who}: ${refused}`);
   socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(kind, socket, owned, sink), options);
+  return new Stream(new SocketTransport(kind, socket, owned), options);
 }
 
 /** Throws Invalid unless `socket` is a live, connected `net.Socket`. */

@@ -43,17 +43,9 @@ export function wrapTLS(
   options: StreamOptions | undefined,
   owned: boolean,
 ): Stream {
-  return wrapSocket(
-    StreamKind.TLSStream,
-    'createTLS',
-    tlsSocket,
-    options,
-    owned,
-    undefined,
-    (socket) => {
-      if (!(socket instanceof TLSSocket)) return 'expected a tls.TLSSocket';
-      const done = socket.getFinished() !== undefined && socket.getPeerFinished() !== undefined;
-      return done ? null : 'the TLS handshake has not completed';
-    },
-  );
+  return wrapSocket(StreamKind.TLSStream, 'createTLS', tlsSocket, options, owned, (socket) => {
+    if (!(socket instanceof TLSSocket)) return 'expected a tls.TLSSocket';
+    const done = socket.getFinished() !== undefined && socket.getPeerFinished() !== undefined;
+    return done ? null : 'the TLS handshake has not completed';
+  });
 }
