@@ -8,7 +8,9 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { firstValueFrom } from 'rxjs';
 import {
+  connectTCP,
   createIPC,
   createTCP,
   createTLS,
@@ -68,7 +70,7 @@ function pairOf(a: Stream, b: Stream, sockets: readonly net.Socket[]): Pair {
 
 /** Every transport the reliability suites run over. Add new transports here. */
 export function pairFactories(): PairFactory[] {
-  return [tcpPairs(), tlsPairs(), ipcPairs(), memoryPairs()];
+  return [tcpPairs(), tcpConnectPairs(), tlsPairs(), ipcPairs(), memoryPairs()];
 }
 
 /** Pairs of memory streams (asapScheduler). */
@@ -147,6 +149,39 @@ export function ipcPairs(): PairFactory {
       await close(server);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Pairs whose `b` comes from `connectTCP` (a socket the library made and
+ * owns: destroy closes it in either mode); `a` is the server's accepted
+ * socket. Opened one at a time and paired in accept order.
+ */
+export function tcpConnectPairs(): PairFactory {
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const accepted: net.Socket[] = [];
+  const waiting: Array<(s: net.Socket) => void> = [];
+  server.on('connection', (socket: net.Socket) => {
+    const waiter = waiting.shift();
+    if (waiter === undefined) accepted.push(socket);
+    else waiter(socket);
+  });
+  const nextAccepted = (): Promise<net.Socket> =>
+    new Promise((resolve) => {
+      const ready = accepted.shift();
+      if (ready === undefined) waiting.push(resolve);
+      else resolve(ready);
+    });
+  return {
+    name: 'tcp (connectTCP)',
+    start: () => listen(server),
+    open: async (options) => {
+      const serverSide = nextAccepted();
+      const b = await firstValueFrom(connectTCP(portOf(server), '127.0.0.1', options));
+      const s = await serverSide;
+      return pairOf(createTCP(s, options), b, [s]);
+    },
+    stop: () => close(server),
   };
 }
 
