@@ -104,6 +104,27 @@ export function tcpPairs(): PairFactory {
 }
 
 /**
+ * The server's accepted sockets in accept order: each call gives the next
+ * one. Pairs opened one at a time match their client this way (Unix sockets,
+ * and clients whose socket the library holds, have no port to match by).
+ */
+function acceptQueue(server: net.Server): () => Promise<net.Socket> {
+  const accepted: net.Socket[] = [];
+  const waiting: Array<(s: net.Socket) => void> = [];
+  server.on('connection', (socket: net.Socket) => {
+    const waiter = waiting.shift();
+    if (waiter === undefined) accepted.push(socket);
+    else waiter(socket);
+  });
+  return () =>
+    new Promise((resolve) => {
+      const ready = accepted.shift();
+      if (ready === undefined) waiting.push(resolve);
+      else resolve(ready);
+    });
+}
+
+/**
  * Pairs of IPC streams over a Unix domain socket in a fresh temp folder.
  * Unix sockets have no ports to match by; pairs are opened one at a time,
  * so the server's next accepted socket is the client's other end.
@@ -112,19 +133,7 @@ export function ipcPairs(): PairFactory {
   const dir = mkdtempSync(join(tmpdir(), 'rxstream-ipc-pairs-'));
   const path = join(dir, 'pairs.sock');
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  const accepted: net.Socket[] = [];
-  const waiting: Array<(s: net.Socket) => void> = [];
-  server.on('connection', (socket: net.Socket) => {
-    const waiter = waiting.shift();
-    if (waiter === undefined) accepted.push(socket);
-    else waiter(socket);
-  });
-  const nextAccepted = (): Promise<net.Socket> =>
-    new Promise((resolve) => {
-      const ready = accepted.shift();
-      if (ready === undefined) waiting.push(resolve);
-      else resolve(ready);
-    });
+  const nextAccepted = acceptQueue(server);
   return {
     name: 'ipc',
     start: () =>
@@ -159,19 +168,7 @@ export function ipcPairs(): PairFactory {
  */
 export function tcpConnectPairs(): PairFactory {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-  const accepted: net.Socket[] = [];
-  const waiting: Array<(s: net.Socket) => void> = [];
-  server.on('connection', (socket: net.Socket) => {
-    const waiter = waiting.shift();
-    if (waiter === undefined) accepted.push(socket);
-    else waiter(socket);
-  });
-  const nextAccepted = (): Promise<net.Socket> =>
-    new Promise((resolve) => {
-      const ready = accepted.shift();
-      if (ready === undefined) waiting.push(resolve);
-      else resolve(ready);
-    });
+  const nextAccepted = acceptQueue(server);
   return {
     name: 'tcp (connectTCP)',
     start: () => listen(server),
