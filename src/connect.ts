@@ -10,6 +10,7 @@ import * as tls from 'node:tls';
 import { Observable, type Subscriber } from 'rxjs';
 import { withSignal } from './adapters/abort';
 import { invalid, toStreamError } from './errors';
+import { connectLending } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
@@ -50,7 +51,7 @@ export function connectTCP(
   options?: ConnectOptions,
 ): Observable<Stream> {
   return connector(
-    () => net.connect({ port, host, allowHalfOpen: true }),
+    () => connectLending({ port, host, allowHalfOpen: true }),
     'connect',
     (socket) => wrapTCP(socket, options, true),
     () => portProblem(port),

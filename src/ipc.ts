@@ -11,6 +11,7 @@ import type { Observable } from 'rxjs';
 import { connector, listener, type ConnectOptions } from './connect';
 import { StreamKind } from './status';
 import { Stream, type StreamOptions } from './stream';
+import { connectLending } from './socket-transport';
 import { wrapSocket } from './tcp';
 
 /** Options of {@link listenIPC}. */
@@ -80,7 +81,7 @@ function wrapIPC(
  */
 export function connectIPC(path: string, options?: ConnectOptions): Observable<Stream> {
   return connector(
-    () => net.connect({ path, allowHalfOpen: true }),
+    () => connectLending({ path, allowHalfOpen: true }),
     'connect',
     (socket) => wrapIPC(socket, options, true),
     () => pathProblem(path),

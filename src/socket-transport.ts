@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Socket } from 'node:net';
+import * as net from 'node:net';
+import type { NetConnectOpts, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { StreamKind } from './status';
 import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
@@ -13,7 +14,59 @@ const noop = (): void => undefined;
 
 /** Where a socket keeps its transport, for the shared listeners (as ws does). */
 const kTransport = Symbol('rxstream.transport');
-type OwnedSocket = Socket & { [kTransport]?: SocketTransport };
+/** Where a socket made by {@link connectLending} keeps its reader. */
+const kReader = Symbol('rxstream.reader');
+type OwnedSocket = Socket & { [kTransport]?: SocketTransport; [kReader]?: LendingReader };
+
+/** Size of a lending reader's buffer: what Node's own read path allocates per read. */
+const READ_BUFFER = 64 * 1024;
+
+/**
+ * Reads a socket through Node's `onread` option: into a buffer of ours
+ * instead of a fresh one per read, with no Readable layer in between. Each
+ * read is lent to the stream (`TransportEvents.lend`); the buffer is reused
+ * for the next read unless the stream kept the bytes by reference, and then
+ * the next read goes into a new buffer. So `tryRead`/`read` loops allocate
+ * nothing per read, and `reads$` still gets large chunks without a copy.
+ */
+class LendingReader {
+  readonly options: net.OnReadOpts;
+  #buffer: Buffer | null = null;
+  #target: SocketTransport | null = null;
+  #early: Buffer[] = []; // bytes read before the transport started (copied, kept in order)
+
+  constructor() {
+    this.options = {
+      buffer: () => (this.#buffer ??= Buffer.allocUnsafe(READ_BUFFER)),
+      callback: (n, buf) => {
+        const view = (buf as Buffer).subarray(0, n);
+        if (this.#target === null) this.#early.push(Buffer.from(view));
+        else if (this.#target.onLend(view)) this.#buffer = null;
+        return true; // the stream pauses the socket itself (readStop) when it must
+      },
+    };
+  }
+
+  /** Lends later reads to `target`; returns the bytes read before, in order. */
+  attach(target: SocketTransport): Buffer[] {
+    this.#target = target;
+    const early = this.#early;
+    this.#early = [];
+    return early;
+  }
+}
+
+/**
+ * `net.connect` for sockets the library owns, reading through a
+ * {@link LendingReader}: nobody else holds such a socket, so nobody else
+ * can expect its `'data'` events.
+ */
+export function connectLending(options: NetConnectOpts): Socket {
+  const reader = new LendingReader();
+  const socket = net.connect({ ...options, onread: reader.options }) as OwnedSocket;
+  socket[kReader] = reader;
+  return socket;
+}
 
 function socketOnData(this: Socket, chunk: Buffer): void {
   (this as OwnedSocket)[kTransport]?.onData(chunk);
@@ -64,6 +117,8 @@ export class SocketTransport implements Transport {
     // Paused before 'data' is attached, so attaching does not start the flow.
     socket.pause();
     (socket as OwnedSocket)[kTransport] = this;
+    const reader = (socket as OwnedSocket)[kReader];
+    if (reader !== undefined) for (const chunk of reader.attach(this)) events.data(chunk);
     socket.on('data', socketOnData);
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);
@@ -161,6 +216,11 @@ export class SocketTransport implements Transport {
   /** A socket event, from the module-level listeners below. */
   onData(chunk: Buffer): void {
     this.#events?.data(chunk);
+  }
+
+  /** Bytes lent by the socket's reader; true when the stream kept them. */
+  onLend(view: Buffer): boolean {
+    return this.#events?.lend(view) ?? false;
   }
 
   /** The peer's end of stream. */

@@ -171,6 +171,10 @@ export class Stream {
       this.#stream.#read.onData(chunk);
     }
 
+    lend(view: Buffer): boolean {
+      return this.#stream.#read.onLend(view, view.buffer.byteLength);
+    }
+
     end(): void {
       this.#stream.#onEnd();
     }

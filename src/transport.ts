@@ -12,6 +12,13 @@ import type { StreamKind } from './status';
 export interface TransportEvents {
   /** Bytes from the peer (the stream owns the Buffer from here on). */
   data(chunk: Buffer): void;
+  /**
+   * Bytes from the peer in the transport's own reused read buffer, lent for
+   * this call only. Returns true when the stream kept `view` (handed it on or
+   * queued it): the transport must then read into a fresh buffer. When it
+   * returns false, nothing references the buffer any more.
+   */
+  lend(view: Buffer): boolean;
   /** The peer's end of stream (FIN, or TLS close_notify). */
   end(): void;
   /** A fatal error; no `close` follows. */

@@ -91,4 +91,51 @@ describe('ByteQueue', () => {
     expect(q.length).toBe(2);
     expect(copyText(q, 2)).toBe('cd');
   });
+
+  describe('lent chunks (in a transport reused buffer)', () => {
+    const lentOf = (text: string): Buffer => Buffer.from(text);
+
+    it('are not kept once copied out whole', () => {
+      const q = new ByteQueue();
+      q.pushLent(lentOf('abcd'));
+      expect(copyText(q, 4)).toBe('abcd');
+      expect(q.settleLent(1)).toBeFalse();
+    });
+
+    it('are kept when handed out by shift', () => {
+      const q = new ByteQueue();
+      const view = lentOf('abcd');
+      q.pushLent(view);
+      expect(q.shift()).toBe(view);
+      expect(q.settleLent(1000)).toBeTrue();
+    });
+
+    it('are kept while queued when at least keepMin bytes remain', () => {
+      const q = queueOf('x');
+      const view = lentOf('abcdef');
+      q.pushLent(view);
+      expect(copyText(q, 2)).toBe('xa');
+      expect(q.settleLent(5)).toBeTrue();
+      expect(q.shift()).toEqual(Buffer.from('bcdef'));
+    });
+
+    it('have a smaller queued rest copied out, so the buffer can be written again', () => {
+      const q = new ByteQueue();
+      const view = lentOf('abcdef');
+      q.pushLent(view);
+      expect(copyText(q, 2)).toBe('ab');
+      expect(q.settleLent(5)).toBeFalse();
+      view.fill(0); // the transport reads into its buffer again
+      expect(q.length).toBe(4);
+      expect(copyText(q, 10)).toBe('cdef');
+    });
+
+    it('are settled once: a later settle without a lent chunk keeps nothing', () => {
+      const q = new ByteQueue();
+      q.pushLent(lentOf('ab'));
+      q.settleLent(100);
+      expect(q.settleLent(0)).toBeFalse();
+      expect(copyText(q, 2)).toBe('ab');
+    });
+  });
 });

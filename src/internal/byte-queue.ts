@@ -8,6 +8,8 @@ export class ByteQueue {
   #head = 0; // index of the first live chunk in #chunks
   #offset = 0; // bytes of #chunks[#head] already consumed
   #length = 0;
+  #lent: Buffer | null = null; // a chunk in a transport's reused buffer (see `lend`)
+  #lentEscaped = false; // it was handed out whole by `shift`
 
   /** Bytes waiting. */
   get length(): number {
@@ -21,10 +23,40 @@ export class ByteQueue {
     this.#length += chunk.length;
   }
 
+  /**
+   * Appends a chunk that lives in a transport's reused buffer; `settleLent`
+   * must follow before the transport reads again.
+   */
+  pushLent(chunk: Buffer): void {
+    this.#lent = chunk;
+    this.#lentEscaped = false;
+    this.push(chunk);
+  }
+
+  /**
+   * After a `pushLent`: true when the lent chunk is still referenced (handed
+   * out by `shift`, or still queued and at least `keepMin` bytes of it left).
+   * A smaller rest still queued is copied out, so the buffer can be reused.
+   */
+  settleLent(keepMin: number): boolean {
+    const lent = this.#lent;
+    this.#lent = null;
+    if (lent === null) return false;
+    if (this.#lentEscaped) return true;
+    const last = this.#chunks.length - 1;
+    if (this.#length === 0 || this.#chunks[last] !== lent) return false; // copied out whole
+    const offset = last === this.#head ? this.#offset : 0;
+    if (lent.length - offset >= keepMin) return true;
+    this.#chunks[last] = Buffer.from(lent.subarray(offset));
+    if (last === this.#head) this.#offset = 0;
+    return false;
+  }
+
   /** Removes and returns the next chunk (or what remains of it). */
   shift(): Buffer | undefined {
     if (this.#length === 0) return undefined;
     let chunk = this.#chunks[this.#head];
+    if (chunk === this.#lent) this.#lentEscaped = true;
     if (this.#offset > 0) chunk = chunk.subarray(this.#offset);
     this.#advance();
     this.#length -= chunk.length;

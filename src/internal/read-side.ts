@@ -57,25 +57,64 @@ export class ReadSide {
     return this.#eof;
   }
 
+  /** Bytes from the transport, owned by the stream from here on. */
   onData(chunk: Buffer): void {
+    const direct = this.#directSubscriber();
+    if (direct !== null) {
+      this.bytes += chunk.length;
+      direct.next(chunk);
+      return;
+    }
+    if (this.#dropping()) return;
+    const wasEmpty = this.queue.length === 0;
+    this.queue.push(chunk);
+    this.#queued(wasEmpty);
+  }
+
+  /**
+   * Bytes in the transport's reused buffer (see `TransportEvents.lend`),
+   * handed on or queued as `onData` does; kept by reference only when at
+   * least half of `capacity`, else copied (a kept view never pins much more
+   * memory than its bytes). Returns true when `view` was kept.
+   */
+  onLend(view: Buffer, capacity: number): boolean {
+    const keepMin = capacity >>> 1;
+    const direct = this.#directSubscriber();
+    if (direct !== null) {
+      const keep = view.length >= keepMin;
+      this.bytes += view.length;
+      direct.next(keep ? view : Buffer.from(view));
+      return keep;
+    }
+    if (this.#dropping()) return false;
+    const wasEmpty = this.queue.length === 0;
+    this.queue.pushLent(view);
+    this.#queued(wasEmpty);
+    return this.queue.settleLent(keepMin);
+  }
+
+  /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
+  #directSubscriber(): Subscriber<Buffer> | null {
     const consumer = this.#consumer;
-    if (
-      consumer?.kind === 'chunks' &&
+    return consumer?.kind === 'chunks' &&
       this.queue.length === 0 &&
       this.#host.direct &&
       !consumer.sub.closed
-    ) {
-      this.bytes += chunk.length;
-      consumer.sub.next(chunk);
-      return;
-    }
-    // A closing stream keeps reading until the peer's end, so that no RST is sent; bytes past
-    // the read-ahead bound that arrive after close() began have no reader and are dropped.
-    if (this.#lingering && this.queue.length >= this.#limit) return;
-    const wasEmpty = this.queue.length === 0;
-    this.queue.push(chunk);
+      ? consumer.sub
+      : null;
+  }
+
+  /**
+   * A closing stream keeps reading until the peer's end, so that no RST is sent; bytes past
+   * the read-ahead bound that arrive after close() began have no reader and are dropped.
+   */
+  #dropping(): boolean {
+    return this.#lingering && this.queue.length >= this.#limit;
+  }
+
+  #queued(wasEmpty: boolean): void {
     if (this.queue.length >= this.#limit) this.#updateFlow();
-    if (consumer !== null) this.#schedulePump();
+    if (this.#consumer !== null) this.#schedulePump();
     if (wasEmpty) this.notify();
   }
 
