@@ -664,11 +664,7 @@ export class Stream {
     return new Observable<number>((sub) => {
       const n = lengthFor(buf, len, 'len');
       if (typeof n === 'string') return this.#refuse(sub, n);
-      return this.#attachWrite(
-        sub,
-        { kind, sub, src: buf, len: n, off: 0, inKernel: false },
-        false,
-      );
+      return this.#attachWrite(sub, { kind, sub, src: buf, len: n, off: 0, inKernel: 0 }, false);
     });
   }
 

@@ -60,6 +60,7 @@ export interface Transport {
   pause(): void;
   /**
    * Hands chunks to the kernel in order; `done` once they are all taken.
+   * The `done` callbacks of successive writes are called in write order.
    * Returns true when they were all written at once (the chunks are no
    * longer referenced; `done` still follows), false when some wait.
    */

@@ -7,7 +7,7 @@ import { slowConsumer } from './slow-consumer';
 import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
 import { tcpRecv } from './tcp-recv';
 import { tcpRecvInto } from './tcp-recv-into';
-import { tcpSend } from './tcp-send';
+import { tcpSend, tcpSendFlat } from './tcp-send';
 import { tlsRecv, tlsSend } from './tls-bulk';
 
 /** The scenarios for a config. */
@@ -16,6 +16,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     tcpRecv,
     tcpRecvInto,
     tcpSend,
+    tcpSendFlat,
     smallWrites,
     smallWritesFlat,
     smallTryWrites,

@@ -1,4 +1,4 @@
-/** Bulk TCP send: `writeAll` in a `concatMap` against `socket.write` + `'drain'`. */
+/** Bulk TCP send: `writeAll` in a `concatMap` (1,024 chunks per inner) against `socket.write` + `'drain'`. */
 import { SOURCE_CHUNK, payload } from '../protocol';
 import { closeRaw, connectRaw, rawSend } from '../raw-net';
 import { connectRx, rxSend, withStream } from '../rx-net';
@@ -16,10 +16,17 @@ async function raw(ctx: BenchContext): Promise<Measurement> {
   return byteRate(bytes, seconds, bytes);
 }
 
-async function rx(ctx: BenchContext): Promise<Measurement> {
+/**
+ * Chunks per inner `concatMap`, as in the 64 B row: one synchronous source
+ * of 16,384 chunks sits in concatMap's buffer, whose `Array#shift` costs
+ * O(n) per chunk inside RxJS (the flat row below shows what that costs).
+ */
+export const SEND_BATCH = 1024;
+
+async function rx(ctx: BenchContext, batch: number | undefined): Promise<Measurement> {
   const bytes = ctx.config.bulkBytes;
   const seconds = await withStream(connectRx(ctx.ports.sink), (s) =>
-    rxSend(s, bytes / SOURCE_CHUNK, () => SEND_CHUNK, bytes),
+    rxSend(s, bytes / SOURCE_CHUNK, () => SEND_CHUNK, bytes, batch),
   );
   return byteRate(bytes, seconds, bytes);
 }
@@ -33,5 +40,15 @@ export const tcpSend: Scenario = {
   byteRate: true,
   target: () => ({ kind: 'ratio-at-least', min: 0.95 }),
   raw,
-  rx,
+  rx: (ctx) => rx(ctx, SEND_BATCH),
+};
+
+/** The literal `range(0, 16384).pipe(concatMap(…))` over every chunk at once, for comparison. */
+export const tcpSendFlat: Scenario = {
+  ...tcpSend,
+  id: 'tcp-send-flat',
+  title: 'TCP bulk send, one flat concatMap of every chunk',
+  target: () => ({ kind: 'none' }),
+  maxRounds: 3,
+  rx: (ctx) => rx(ctx, undefined),
 };

@@ -4,7 +4,7 @@ import { closeRaw, connectRawTls, rawReceive, rawSend } from '../raw-net';
 import { connectRxTls, rxReceive, rxSend, withStream } from '../rx-net';
 import { byteRate } from '../timing';
 import type { BenchContext, Measurement, Scenario } from '../types';
-import { SEND_CHUNK } from './tcp-send';
+import { SEND_BATCH, SEND_CHUNK } from './tcp-send';
 
 async function rawRecv(ctx: BenchContext): Promise<Measurement> {
   const bytes = ctx.config.tlsBytes;
@@ -33,7 +33,7 @@ async function rxSendTls(ctx: BenchContext): Promise<Measurement> {
   const bytes = ctx.config.tlsBytes;
   const connect = connectRxTls(ctx.ports.tlsSink, ctx.ca);
   const seconds = await withStream(connect, (s) =>
-    rxSend(s, bytes / SOURCE_CHUNK, () => SEND_CHUNK, bytes),
+    rxSend(s, bytes / SOURCE_CHUNK, () => SEND_CHUNK, bytes, SEND_BATCH),
   );
   return byteRate(bytes, seconds, bytes);
 }

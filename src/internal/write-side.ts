@@ -14,7 +14,7 @@ export type WriteOp =
       readonly src: Uint8Array;
       readonly len: number;
       off: number;
-      inKernel: boolean; // a zero-copy part is with the socket
+      inKernel: number; // bytes of a zero-copy part with the socket (0: none)
     }
   | { readonly kind: 'flush'; readonly sub: Subscriber<void> }
   | { readonly kind: 'close'; readonly sub: Subscriber<void>; closing: boolean };
@@ -31,6 +31,22 @@ export class WriteSide {
   /** Bytes accepted from the user so far. */
   bytes = 0;
   #inFlight = 0;
+  /**
+   * The writes with the transport, oldest first from `#flightHead` (their
+   * `done` comes in this order): sizes, and the operation whose caller's bytes
+   * each carries by reference, or null. Writes taken at once are done a tick
+   * later, so a synchronous loop of writes can leave thousands here: an index,
+   * not `shift()`, walks them.
+   */
+  #flights: number[] = [];
+  #carries: Array<WriteOp | null> = [];
+  #flightHead = 0;
+  /**
+   * The one completion callback of every write, so that Node batches the
+   * completions of writes taken at once into one tick (it does so when the
+   * callback is the same function each time).
+   */
+  readonly #onWritten = (error?: unknown): void => this.#written(error);
   #op: WriteOp | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #wasFull = false;
@@ -155,22 +171,37 @@ export class WriteSide {
       return;
     }
     const n = this.buffer.length;
-    this.#send(this.buffer.take(), n, undefined);
+    this.#send(this.buffer.take(), n, null);
   }
 
-  /** Hands chunks to the transport; true when they reached the kernel at once. */
-  #send(chunks: readonly Buffer[], n: number, after: (() => void) | undefined): boolean {
+  /**
+   * Hands chunks to the transport; true when they reached the kernel at
+   * once. `carries` is the operation whose bytes are among them by reference.
+   */
+  #send(chunks: readonly Buffer[], n: number, carries: WriteOp | null): boolean {
     this.#inFlight += n;
-    return this.#host.transport.write(chunks, (error) => this.#written(n, error, after));
+    this.#flights.push(n);
+    this.#carries.push(carries);
+    return this.#host.transport.write(chunks, this.#onWritten);
   }
 
-  #written(n: number, error: unknown, after: (() => void) | undefined): void {
-    this.#inFlight -= n;
+  #written(error: unknown): void {
+    const head = this.#flightHead;
+    this.#inFlight -= this.#flights[head];
+    const carried = this.#carries[head];
+    this.#carries[head] = null;
+    if (head + 1 === this.#flights.length) {
+      this.#flights.length = 0;
+      this.#carries.length = 0;
+      this.#flightHead = 0;
+    } else {
+      this.#flightHead = head + 1;
+    }
     if (error !== undefined && error !== null) {
       this.#host.fail(error);
       return;
     }
-    after?.();
+    if (carried !== null) this.#release(carried);
     this.#progress();
     this.#flushNow();
     if (this.pending === 0) this.buffer.trim();
@@ -221,7 +252,7 @@ export class WriteSide {
   }
 
   #progressWrite(op: Extract<WriteOp, { kind: 'some' | 'all' }>): void {
-    while (op === this.#op && !op.inKernel) {
+    while (op === this.#op && op.inKernel === 0) {
       const remaining = op.len - op.off;
       if (remaining === 0) {
         this.#finish(op, op.len);
@@ -229,23 +260,22 @@ export class WriteSide {
       }
       if (this.#byReference(remaining)) {
         const n = Math.min(remaining, this.#cap);
-        const view = Buffer.from(op.src.buffer, op.src.byteOffset + op.off, n);
+        const src = op.src;
+        const view =
+          n === src.length && Buffer.isBuffer(src)
+            ? src // the whole caller's Buffer: no view to make
+            : Buffer.from(src.buffer, src.byteOffset + op.off, n);
         // Bytes queued before it leave first, in the same write (Node keeps writes in order).
         const queued = this.buffer.length;
         const chunks = queued > 0 ? [...this.buffer.take(), view] : [view];
-        op.inKernel = true;
+        op.inKernel = n;
         this.bytes += n;
-        let done = false;
-        const release = (): void => {
-          if (done) return;
-          done = true;
-          op.inKernel = false;
-          op.off += n;
-          if (op.kind === 'some' && op === this.#op) this.#finish(op, n);
-        };
         // Written into the kernel at once: the caller's buffer is free now, not a tick later.
-        if (this.#send(chunks, queued + n, release)) release();
-        if (op.inKernel || op.kind === 'some') return;
+        if (this.#send(chunks, queued + n, op)) {
+          this.#carries[this.#carries.length - 1] = null; // not kept until its done callback
+          this.#release(op);
+        }
+        if (op.inKernel > 0 || op.kind === 'some') return;
         continue;
       }
       const n = this.accept(op.src, op.off, remaining);
@@ -256,6 +286,15 @@ export class WriteSide {
         return;
       }
     }
+  }
+
+  /** The kernel has taken the part of `op` it held by reference (once; later calls do nothing). */
+  #release(op: WriteOp): void {
+    if (op.kind === 'flush' || op.kind === 'close' || op.inKernel === 0) return;
+    const n = op.inKernel;
+    op.inKernel = 0;
+    op.off += n;
+    if (op.kind === 'some' && op === this.#op) this.#finish(op, n);
   }
 
   /**
