@@ -9,7 +9,7 @@ export { Status, StreamState, StreamKind } from './status';
 export { StreamError, ErrorCode, statusOf, STATUS_BY_NODE_CODE, TLS_CODE_PREFIXES } from './errors';
 export { Stream, DEFAULT_BUFFER_SIZE } from './stream';
 export type { StreamOptions, StreamStats, TryResult } from './stream';
-export type { Transport, TransportEvents, RenegotiateOptions } from './transport';
+export type { Transport, TransportEvents, RenegotiateOptions, LendOutcome } from './transport';
 export { createTCP } from './tcp';
 export { createTLS } from './tls';
 export { memoryPair, MemoryTransport } from './memory';

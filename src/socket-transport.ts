@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import type { NetConnectOpts, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { StreamKind } from './status';
-import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
+import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
 
 const noop = (): void => undefined;
 
@@ -18,30 +18,48 @@ const kTransport = Symbol('rxstream.transport');
 const kReader = Symbol('rxstream.reader');
 type OwnedSocket = Socket & { [kTransport]?: SocketTransport; [kReader]?: LendingReader };
 
-/** Size of a lending reader's buffer: what Node's own read path allocates per read. */
+/** Size of a read buffer: what Node's own read path allocates per read. */
 const READ_BUFFER = 64 * 1024;
+/** Reads in a row whose bulk a consumer held on to before a socket gets a buffer of its own. */
+const TO_OWN_AFTER = 4;
+/** Reads in a row that left its own buffer free before a socket goes back to the shared one. */
+const TO_SHARED_AFTER = 4;
+
+/**
+ * The read buffer every lending socket without one of its own reads into.
+ * Reads run one at a time on the event loop and the stream is done with the
+ * bytes (copied them, or what it keeps) before the callback returns, so one
+ * buffer serves them all: idle sockets hold no read memory.
+ */
+let shared: Buffer | null = null;
 
 /**
  * Reads a socket through Node's `onread` option: into a buffer of ours
  * instead of a fresh one per read, with no Readable layer in between. Each
- * read is lent to the stream (`TransportEvents.lend`); the buffer is reused
- * for the next read unless the stream kept the bytes by reference, and then
- * the next read goes into a new buffer. So `tryRead`/`read` loops allocate
- * nothing per read, and `reads$` still gets large chunks without a copy.
+ * read is lent to the stream (`TransportEvents.lend`).
+ *
+ * A socket reads into the {@link shared} buffer; the stream copies what it
+ * keeps, so `tryRead`/`read` loops allocate nothing per read. When a consumer
+ * holds on to large reads ({@link TO_OWN_AFTER} copies of bulk in a row, as
+ * `reads$` of a bulk transfer does), the socket gets buffers of its own and
+ * the stream keeps those reads without a copy (a new buffer per kept read,
+ * as Node's own path allocates); after {@link TO_SHARED_AFTER} reads in a row
+ * that leave its buffer free, it goes back to the shared one.
  */
 class LendingReader {
   readonly options: net.OnReadOpts;
-  #buffer: Buffer | null = null;
+  #own: Buffer | null = null;
+  #streak = 0; // reads in a row that argue for switching buffers
   #target: SocketTransport | null = null;
   #early: Buffer[] = []; // bytes read before the transport started (copied, kept in order)
 
   constructor() {
     this.options = {
-      buffer: () => (this.#buffer ??= Buffer.allocUnsafe(READ_BUFFER)),
+      buffer: () => this.#own ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER)),
       callback: (n, buf) => {
         const view = (buf as Buffer).subarray(0, n);
         if (this.#target === null) this.#early.push(Buffer.from(view));
-        else if (this.#target.onLend(view)) this.#buffer = null;
+        else this.#settle(this.#target.onLend(view, buf === this.#own));
         return true; // the stream pauses the socket itself (readStop) when it must
       },
     };
@@ -53,6 +71,24 @@ class LendingReader {
     const early = this.#early;
     this.#early = [];
     return early;
+  }
+
+  /** Picks the buffer of the next read from what the stream did with this one. */
+  #settle(outcome: LendOutcome): void {
+    if (this.#own === null) {
+      this.#streak = outcome === 'copied' ? this.#streak + 1 : 0;
+      if (this.#streak < TO_OWN_AFTER) return;
+      this.#own = Buffer.allocUnsafe(READ_BUFFER);
+    } else if (outcome === 'kept') {
+      this.#own = Buffer.allocUnsafe(READ_BUFFER); // the stream has the last one
+      this.#streak = 0;
+      return;
+    } else {
+      this.#streak = outcome === 'free' ? this.#streak + 1 : 0;
+      if (this.#streak < TO_SHARED_AFTER) return; // reused as it is
+      this.#own = null;
+    }
+    this.#streak = 0;
   }
 }
 
@@ -218,9 +254,9 @@ export class SocketTransport implements Transport {
     this.#events?.data(chunk);
   }
 
-  /** Bytes lent by the socket's reader; true when the stream kept them. */
-  onLend(view: Buffer): boolean {
-    return this.#events?.lend(view) ?? false;
+  /** Bytes lent by the socket's reader (see `TransportEvents.lend`). */
+  onLend(view: Buffer, mayKeep: boolean): LendOutcome {
+    return this.#events?.lend(view, mayKeep) ?? 'free';
   }
 
   /** The peer's end of stream. */

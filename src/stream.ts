@@ -13,7 +13,7 @@ import {
 } from 'rxjs';
 import { Status, StreamKind, StreamState } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
-import type { RenegotiateOptions, Transport, TransportEvents } from './transport';
+import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
 import { deliverNow, type Host } from './internal/host';
 import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
 import { WriteSide, type WriteOp } from './internal/write-side';
@@ -171,8 +171,8 @@ export class Stream {
       this.#stream.#read.onData(chunk);
     }
 
-    lend(view: Buffer): boolean {
-      return this.#stream.#read.onLend(view, view.buffer.byteLength);
+    lend(view: Buffer, mayKeep: boolean): LendOutcome {
+      return this.#stream.#read.onLend(view, mayKeep, view.buffer.byteLength);
     }
 
     end(): void {

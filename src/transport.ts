@@ -8,17 +8,26 @@
  */
 import type { StreamKind } from './status';
 
+/**
+ * What a stream did with bytes lent to it ({@link TransportEvents.lend}):
+ * `'kept'` — it holds `view` itself; `'copied'` — nothing references the
+ * buffer any more, but a large part had to be copied that could have been
+ * kept (its consumer holds on to bulk data); `'free'` — nothing references
+ * the buffer, and nothing large was copied.
+ */
+export type LendOutcome = 'free' | 'kept' | 'copied';
+
 /** What a transport tells its stream. Each is called at most in this order: data* end? (error | close). */
 export interface TransportEvents {
   /** Bytes from the peer (the stream owns the Buffer from here on). */
   data(chunk: Buffer): void;
   /**
-   * Bytes from the peer in the transport's own reused read buffer, lent for
-   * this call only. Returns true when the stream kept `view` (handed it on or
-   * queued it): the transport must then read into a fresh buffer. When it
-   * returns false, nothing references the buffer any more.
+   * Bytes from the peer in the transport's own read buffer, lent for this
+   * call only. With `mayKeep`, the stream may keep `view` itself (answer
+   * `'kept'`: the transport must then read into another buffer); without it,
+   * the stream copies whatever it keeps. See {@link LendOutcome}.
    */
-  lend(view: Buffer): boolean;
+  lend(view: Buffer, mayKeep: boolean): LendOutcome;
   /** The peer's end of stream (FIN, or TLS close_notify). */
   end(): void;
   /** A fatal error; no `close` follows. */

@@ -92,49 +92,66 @@ describe('ByteQueue', () => {
     expect(copyText(q, 2)).toBe('cd');
   });
 
-  describe('lent chunks (in a transport reused buffer)', () => {
+  describe('lent chunks (in a transport read buffer)', () => {
     const lentOf = (text: string): Buffer => Buffer.from(text);
 
-    it('are not kept once copied out whole', () => {
+    it('leave the buffer free once copied out whole', () => {
       const q = new ByteQueue();
-      q.pushLent(lentOf('abcd'));
+      q.pushLent(lentOf('abcd'), true, 1);
       expect(copyText(q, 4)).toBe('abcd');
-      expect(q.settleLent(1)).toBeFalse();
+      expect(q.settleLent()).toBe('free');
     });
 
-    it('are kept when handed out by shift', () => {
+    it('are kept when handed out by shift and keeping is allowed', () => {
       const q = new ByteQueue();
       const view = lentOf('abcd');
-      q.pushLent(view);
+      q.pushLent(view, true, 1000);
       expect(q.shift()).toBe(view);
-      expect(q.settleLent(1000)).toBeTrue();
+      expect(q.settleLent()).toBe('kept');
     });
 
-    it('are kept while queued when at least keepMin bytes remain', () => {
+    it('are handed out by shift as a copy when keeping is not allowed', () => {
+      const q = new ByteQueue();
+      const view = lentOf('abcd');
+      q.pushLent(view, false, 4);
+      const out = q.shift();
+      expect(out).not.toBe(view);
+      expect(q.settleLent()).toBe('copied'); // large enough to have been worth keeping
+      view.fill(0); // the transport reads into its buffer again
+      expect(String(out)).toBe('abcd');
+    });
+
+    it('are kept while queued when allowed and at least keepMin bytes remain', () => {
       const q = queueOf('x');
       const view = lentOf('abcdef');
-      q.pushLent(view);
+      q.pushLent(view, true, 5);
       expect(copyText(q, 2)).toBe('xa');
-      expect(q.settleLent(5)).toBeTrue();
+      expect(q.settleLent()).toBe('kept');
       expect(q.shift()).toEqual(Buffer.from('bcdef'));
     });
 
-    it('have a smaller queued rest copied out, so the buffer can be written again', () => {
-      const q = new ByteQueue();
-      const view = lentOf('abcdef');
-      q.pushLent(view);
-      expect(copyText(q, 2)).toBe('ab');
-      expect(q.settleLent(5)).toBeFalse();
-      view.fill(0); // the transport reads into its buffer again
-      expect(q.length).toBe(4);
-      expect(copyText(q, 10)).toBe('cdef');
+    it('have a queued rest copied out when it is small or keeping is not allowed', () => {
+      for (const [mayKeep, keepMin, outcome] of [
+        [true, 5, 'free'],
+        [false, 5, 'free'],
+        [false, 2, 'copied'],
+      ] as const) {
+        const q = new ByteQueue();
+        const view = lentOf('abcdef');
+        q.pushLent(view, mayKeep, keepMin);
+        expect(copyText(q, 2)).toBe('ab');
+        expect(q.settleLent()).toBe(outcome);
+        view.fill(0); // the transport reads into its buffer again
+        expect(q.length).toBe(4);
+        expect(copyText(q, 10)).toBe('cdef');
+      }
     });
 
-    it('are settled once: a later settle without a lent chunk keeps nothing', () => {
+    it('are settled once: a later settle finds nothing lent', () => {
       const q = new ByteQueue();
-      q.pushLent(lentOf('ab'));
-      q.settleLent(100);
-      expect(q.settleLent(0)).toBeFalse();
+      q.pushLent(lentOf('ab'), true, 1);
+      expect(q.settleLent()).toBe('kept');
+      expect(q.settleLent()).toBe('free');
       expect(copyText(q, 2)).toBe('ab');
     });
   });

@@ -1,3 +1,5 @@
+import type { LendOutcome } from '../transport';
+
 /**
  * A FIFO of received Buffers with a running byte count. Chunks are kept as
  * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
@@ -8,8 +10,11 @@ export class ByteQueue {
   #head = 0; // index of the first live chunk in #chunks
   #offset = 0; // bytes of #chunks[#head] already consumed
   #length = 0;
-  #lent: Buffer | null = null; // a chunk in a transport's reused buffer (see `lend`)
-  #lentEscaped = false; // it was handed out whole by `shift`
+  // A chunk in a transport's read buffer, between `pushLent` and `settleLent`:
+  #lent: Buffer | null = null;
+  #lentMayKeep = false; // whether it may be handed out by reference
+  #lentKeepMin = 0; // how large a part counts as worth keeping
+  #lentOutcome: LendOutcome = 'free';
 
   /** Bytes waiting. */
   get length(): number {
@@ -24,40 +29,44 @@ export class ByteQueue {
   }
 
   /**
-   * Appends a chunk that lives in a transport's reused buffer; `settleLent`
-   * must follow before the transport reads again.
+   * Appends a chunk that lives in a transport's read buffer (see
+   * `TransportEvents.lend`); `settleLent` must follow before the transport
+   * reads again. Without `mayKeep`, `shift` hands out a copy of it.
    */
-  pushLent(chunk: Buffer): void {
+  pushLent(chunk: Buffer, mayKeep: boolean, keepMin: number): void {
     this.#lent = chunk;
-    this.#lentEscaped = false;
+    this.#lentMayKeep = mayKeep;
+    this.#lentKeepMin = keepMin;
+    this.#lentOutcome = 'free';
     this.push(chunk);
   }
 
   /**
-   * After a `pushLent`: true when the lent chunk is still referenced (handed
-   * out by `shift`, or still queued and at least `keepMin` bytes of it left).
-   * A smaller rest still queued is copied out, so the buffer can be reused.
+   * After a `pushLent`: whether the lent chunk is still referenced. A rest
+   * still queued is kept by reference when allowed and at least `keepMin`
+   * bytes, else copied out, so the buffer can be read into again.
    */
-  settleLent(keepMin: number): boolean {
+  settleLent(): LendOutcome {
     const lent = this.#lent;
+    if (lent === null) return 'free';
     this.#lent = null;
-    if (lent === null) return false;
-    if (this.#lentEscaped) return true;
     const last = this.#chunks.length - 1;
-    if (this.#length === 0 || this.#chunks[last] !== lent) return false; // copied out whole
+    if (this.#length === 0 || this.#chunks[last] !== lent) return this.#lentOutcome;
     const offset = last === this.#head ? this.#offset : 0;
-    if (lent.length - offset >= keepMin) return true;
+    const large = lent.length - offset >= this.#lentKeepMin;
+    if (large && this.#lentMayKeep) return 'kept';
     this.#chunks[last] = Buffer.from(lent.subarray(offset));
     if (last === this.#head) this.#offset = 0;
-    return false;
+    return large ? 'copied' : this.#lentOutcome;
   }
 
   /** Removes and returns the next chunk (or what remains of it). */
   shift(): Buffer | undefined {
     if (this.#length === 0) return undefined;
     let chunk = this.#chunks[this.#head];
-    if (chunk === this.#lent) this.#lentEscaped = true;
+    const lent = chunk === this.#lent;
     if (this.#offset > 0) chunk = chunk.subarray(this.#offset);
+    if (lent) chunk = this.#handOutLent(chunk);
     this.#advance();
     this.#length -= chunk.length;
     return chunk;
@@ -84,6 +93,16 @@ export class ByteQueue {
     const out: Buffer[] = [];
     for (let chunk = this.shift(); chunk !== undefined; chunk = this.shift()) out.push(chunk);
     return out;
+  }
+
+  /** The lent chunk leaves by `shift`: by reference when allowed, else as a copy. */
+  #handOutLent(chunk: Buffer): Buffer {
+    if (this.#lentMayKeep) {
+      this.#lentOutcome = 'kept';
+      return chunk;
+    }
+    if (chunk.length >= this.#lentKeepMin) this.#lentOutcome = 'copied';
+    return Buffer.from(chunk);
   }
 
   #advance(): void {

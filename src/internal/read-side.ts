@@ -3,6 +3,7 @@ import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue } from './byte-queue';
 import type { Host } from './host';
+import type { LendOutcome } from '../transport';
 
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
 export type ReadConsumer =
@@ -72,25 +73,25 @@ export class ReadSide {
   }
 
   /**
-   * Bytes in the transport's reused buffer (see `TransportEvents.lend`),
-   * handed on or queued as `onData` does; kept by reference only when at
-   * least half of `capacity`, else copied (a kept view never pins much more
-   * memory than its bytes). Returns true when `view` was kept.
+   * Bytes in the transport's read buffer (see `TransportEvents.lend`),
+   * handed on or queued as `onData` does. A part is kept by reference only
+   * when `mayKeep` and at least half of `capacity` (so a kept view never pins
+   * much more memory than its bytes); anything else kept is copied.
    */
-  onLend(view: Buffer, capacity: number): boolean {
+  onLend(view: Buffer, mayKeep: boolean, capacity: number): LendOutcome {
     const keepMin = capacity >>> 1;
     const direct = this.#directSubscriber();
     if (direct !== null) {
-      const keep = view.length >= keepMin;
+      const large = view.length >= keepMin;
       this.bytes += view.length;
-      direct.next(keep ? view : Buffer.from(view));
-      return keep;
+      direct.next(large && mayKeep ? view : Buffer.from(view));
+      return large ? (mayKeep ? 'kept' : 'copied') : 'free';
     }
-    if (this.#dropping()) return false;
+    if (this.#dropping()) return 'free';
     const wasEmpty = this.queue.length === 0;
-    this.queue.pushLent(view);
+    this.queue.pushLent(view, mayKeep, keepMin);
     this.#queued(wasEmpty);
-    return this.queue.settleLent(keepMin);
+    return this.queue.settleLent();
   }
 
   /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
