@@ -47,50 +47,69 @@ let shared: Buffer | null = null;
  * that leave its buffer free, it goes back to the shared one.
  */
 class LendingReader {
-  readonly options: net.OnReadOpts;
-  #own: Buffer | null = null;
+  /** The buffer of this socket's own, or null while it reads into the shared one. */
+  own: Buffer | null = null;
   #streak = 0; // reads in a row that argue for switching buffers
   #target: SocketTransport | null = null;
-  #early: Buffer[] = []; // bytes read before the transport started (copied, kept in order)
-
-  constructor() {
-    this.options = {
-      buffer: () => this.#own ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER)),
-      callback: (n, buf) => {
-        const view = (buf as Buffer).subarray(0, n);
-        if (this.#target === null) this.#early.push(Buffer.from(view));
-        else this.#settle(this.#target.onLend(view, buf === this.#own));
-        return true; // the stream pauses the socket itself (readStop) when it must
-      },
-    };
-  }
+  #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
   /** Lends later reads to `target`; returns the bytes read before, in order. */
-  attach(target: SocketTransport): Buffer[] {
+  attach(target: SocketTransport): readonly Buffer[] {
     this.#target = target;
-    const early = this.#early;
-    this.#early = [];
+    const early = this.#early ?? [];
+    this.#early = null;
     return early;
+  }
+
+  /** One read of `n` bytes into `buf`. */
+  read(n: number, buf: Buffer): void {
+    const view = buf.subarray(0, n);
+    if (this.#target === null) (this.#early ??= []).push(Buffer.from(view));
+    else this.#settle(this.#target.onLend(view, buf === this.own));
   }
 
   /** Picks the buffer of the next read from what the stream did with this one. */
   #settle(outcome: LendOutcome): void {
-    if (this.#own === null) {
+    if (this.own === null) {
       this.#streak = outcome === 'copied' ? this.#streak + 1 : 0;
       if (this.#streak < TO_OWN_AFTER) return;
-      this.#own = Buffer.allocUnsafe(READ_BUFFER);
+      this.own = Buffer.allocUnsafe(READ_BUFFER);
     } else if (outcome === 'kept') {
-      this.#own = Buffer.allocUnsafe(READ_BUFFER); // the stream has the last one
+      this.own = Buffer.allocUnsafe(READ_BUFFER); // the stream has the last one
       this.#streak = 0;
       return;
     } else {
       this.#streak = outcome === 'free' ? this.#streak + 1 : 0;
       if (this.#streak < TO_SHARED_AFTER) return; // reused as it is
-      this.#own = null;
+      this.own = null;
     }
     this.#streak = 0;
   }
 }
+
+/**
+ * The buffer Node reads into next, chosen by the read callback that ran just
+ * before (Node asks right after each callback; null: the shared buffer).
+ */
+let nextBuffer: Buffer | null = null;
+
+/**
+ * One `onread` option for every lending socket (no closures per socket):
+ * Node calls `callback` as a method of the socket, and `buffer` right after it.
+ */
+const LENDING: net.OnReadOpts = {
+  buffer: () => {
+    const buffer = nextBuffer ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER));
+    nextBuffer = null;
+    return buffer;
+  },
+  callback(this: OwnedSocket, n: number, buf: Uint8Array): boolean {
+    const reader = this[kReader];
+    reader?.read(n, buf as Buffer);
+    nextBuffer = reader?.own ?? null;
+    return true; // the stream pauses the socket itself (readStop) when it must
+  },
+};
 
 /**
  * `net.connect` for sockets the library owns, reading through a
@@ -98,9 +117,8 @@ class LendingReader {
  * can expect its `'data'` events.
  */
 export function connectLending(options: NetConnectOpts): Socket {
-  const reader = new LendingReader();
-  const socket = net.connect({ ...options, onread: reader.options }) as OwnedSocket;
-  socket[kReader] = reader;
+  const socket = net.connect({ ...options, onread: LENDING }) as OwnedSocket;
+  socket[kReader] = new LendingReader();
   return socket;
 }
 

@@ -15,8 +15,14 @@ import { Status, StreamKind, StreamState } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
 import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
 import { deliverNow, type Host } from './internal/host';
-import { ReadSide, type ReadConsumer, type TryResult } from './internal/read-side';
-import { WriteSide, type WriteOp } from './internal/write-side';
+import {
+  ChunksConsumer,
+  IntoConsumer,
+  ReadSide,
+  type ReadConsumer,
+  type TryResult,
+} from './internal/read-side';
+import { CloseOp, DataOp, FlushOp, WriteSide, type WriteOp } from './internal/write-side';
 import { lengthFor, sizeOption } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
@@ -216,7 +222,7 @@ export class Stream {
   readonly #scheduler: SchedulerLike | undefined;
   readonly #closeTimeout: number;
   #linger: Subscription | null = null;
-  #closeWaiters: Array<() => void> = [];
+  #closeWaiters: Array<() => void> | null = null;
   #renegotiation: Subscriber<void> | null = null;
 
   /**
@@ -441,8 +447,7 @@ export class Stream {
     const read$ = new Observable<number>((sub) => {
       const n = lengthFor(buf, max, 'max');
       if (typeof n === 'string') return this.#refuse(sub, n);
-      const consumer: ReadConsumer = { kind: 'into', sub, buf, max: n };
-      return this.#attachRead(consumer);
+      return this.#attachRead(new IntoConsumer(sub, buf, n, this.#read));
     });
     return abortable(read$, options);
   }
@@ -494,7 +499,7 @@ export class Stream {
    */
   flush(options?: OperationOptions): Observable<void> {
     const flush$ = new Observable<void>((sub) =>
-      this.#attachWrite(sub, { kind: 'flush', sub }, false),
+      this.#attachWrite(sub, new FlushOp(sub, this.#write), false),
     );
     return abortable(flush$, options);
   }
@@ -518,7 +523,7 @@ export class Stream {
    */
   close(options?: OperationOptions): Observable<void> {
     const close$ = new Observable<void>((sub) =>
-      this.#attachWrite(sub, { kind: 'close', sub, closing: false }, true),
+      this.#attachWrite(sub, new CloseOp(sub, this.#write), true),
     );
     return abortable(close$, options);
   }
@@ -645,11 +650,12 @@ export class Stream {
     if (sub !== null) this.#host.deliver(() => sub.error(reason));
   }
 
-  #subscribeReads(sub: Subscriber<Buffer>): (() => void) | undefined {
-    return this.#attachRead({ kind: 'chunks', sub });
+  #subscribeReads(sub: Subscriber<Buffer>): ReadConsumer | undefined {
+    return this.#attachRead(new ChunksConsumer(sub, this.#read));
   }
 
-  #attachRead(consumer: ReadConsumer): (() => void) | undefined {
+  /** Attaches `consumer`; it is then the subscription's teardown. */
+  #attachRead(consumer: ReadConsumer): ReadConsumer | undefined {
     if (this.#destroyed) return this.#refuse(consumer.sub, 'the stream is destroyed');
     if (!this.#read.attach(consumer)) {
       return this.#refuse(
@@ -657,18 +663,19 @@ export class Stream {
         'a read-side operation (read or reads$) is already pending',
       );
     }
-    return () => this.#read.detach(consumer);
+    return consumer;
   }
 
   #writeOp(kind: 'some' | 'all', buf: Uint8Array, len: number | undefined): Observable<number> {
     return new Observable<number>((sub) => {
       const n = lengthFor(buf, len, 'len');
       if (typeof n === 'string') return this.#refuse(sub, n);
-      return this.#attachWrite(sub, { kind, sub, src: buf, len: n, off: 0, inKernel: 0 }, false);
+      return this.#attachWrite(sub, new DataOp(kind, sub, buf, n, this.#write), false);
     });
   }
 
-  #attachWrite<T>(sub: Subscriber<T>, op: WriteOp, closing: boolean): (() => void) | undefined {
+  /** Attaches `op`; it is then the subscription's teardown. */
+  #attachWrite<T>(sub: Subscriber<T>, op: WriteOp, closing: boolean): WriteOp | undefined {
     if (this.#destroyed) return this.#refuse(sub, 'the stream is destroyed');
     if (this.#fatal !== null) {
       const fatal = this.#fatal;
@@ -695,7 +702,7 @@ export class Stream {
         'a write-side operation (write, writeAll, flush, close) is already pending',
       );
     }
-    return () => this.#write.detach(op);
+    return op;
   }
 
   #refuse(sub: { error(e: unknown): void }, message: string): undefined {
@@ -726,7 +733,7 @@ export class Stream {
    */
   #closeNow(done: () => void): void {
     if (this.#destroyed || this.#fatal !== null) return;
-    this.#closeWaiters.push(done);
+    (this.#closeWaiters ??= []).push(done);
     if (this.#linger !== null) return;
     if (!this.#t.lingers || this.#read.eof || this.state === StreamState.Closed) {
       this.#finishClose();
@@ -750,14 +757,14 @@ export class Stream {
       this.#to(StreamState.Closed);
     }
     const waiters = this.#closeWaiters;
-    this.#closeWaiters = [];
-    for (const done of waiters) done();
+    this.#closeWaiters = null;
+    for (const done of waiters ?? []) done();
   }
 
   #stopLinger(): void {
     this.#linger?.unsubscribe();
     this.#linger = null;
-    this.#closeWaiters = [];
+    this.#closeWaiters = null;
   }
 
   #onEnd(): void {

@@ -5,8 +5,11 @@ import type { LendOutcome } from '../transport';
  * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
  * `shift` hands a whole chunk over, so `reads$` stays zero-copy.
  */
+/** The chunks of every empty queue (never written: a queue gets its own array on its first push). */
+const NO_CHUNKS: Buffer[] = [];
+
 export class ByteQueue {
-  #chunks: Buffer[] = [];
+  #chunks: Buffer[] = NO_CHUNKS;
   #head = 0; // index of the first live chunk in #chunks
   #offset = 0; // bytes of #chunks[#head] already consumed
   #length = 0;
@@ -24,6 +27,7 @@ export class ByteQueue {
   /** Appends a chunk (kept by reference). */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (this.#chunks === NO_CHUNKS) this.#chunks = [];
     this.#chunks.push(chunk);
     this.#length += chunk.length;
   }
@@ -112,7 +116,7 @@ export class ByteQueue {
     (this.#chunks as Array<Buffer | undefined>)[this.#head] = undefined;
     this.#head += 1;
     if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
+      this.#chunks = NO_CHUNKS; // an idle stream keeps no array
       this.#head = 0;
     } else if (this.#head >= 1024 && this.#head * 2 >= this.#chunks.length) {
       this.#chunks = this.#chunks.slice(this.#head);

@@ -5,15 +5,41 @@ import { ByteQueue } from './byte-queue';
 import type { Host } from './host';
 import type { LendOutcome } from '../transport';
 
+/**
+ * A `reads$` subscription: every chunk, in order. It is its subscription's
+ * teardown too (RxJS calls `unsubscribe`), so attaching it allocates nothing else.
+ */
+export class ChunksConsumer {
+  readonly kind = 'chunks';
+  constructor(
+    readonly sub: Subscriber<Buffer>,
+    readonly side: ReadSide,
+  ) {}
+
+  /** Detaches it from its side. */
+  unsubscribe(): void {
+    this.side.detach(this);
+  }
+}
+
+/** A pending `read()`: up to `max` bytes into `buf`; its own teardown, as above. */
+export class IntoConsumer {
+  readonly kind = 'into';
+  constructor(
+    readonly sub: Subscriber<number>,
+    readonly buf: Uint8Array,
+    readonly max: number,
+    readonly side: ReadSide,
+  ) {}
+
+  /** Detaches it from its side. */
+  unsubscribe(): void {
+    this.side.detach(this);
+  }
+}
+
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
-export type ReadConsumer =
-  | { readonly kind: 'chunks'; readonly sub: Subscriber<Buffer> }
-  | {
-      readonly kind: 'into';
-      readonly sub: Subscriber<number>;
-      readonly buf: Uint8Array;
-      readonly max: number;
-    };
+export type ReadConsumer = ChunksConsumer | IntoConsumer;
 
 /** Result of a try-once call. */
 export interface TryResult {

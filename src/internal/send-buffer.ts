@@ -15,8 +15,11 @@ const SLAB = 64 * 1024;
 const spares: Buffer[] = [];
 const MAX_SPARES = 64;
 
+/** The full slabs of every buffer that has none (never written). */
+const NO_SLABS: Buffer[] = [];
+
 export class SendBuffer {
-  #full: Buffer[] = [];
+  #full: Buffer[] = NO_SLABS;
   #slab: Buffer | null = null;
   #used = 0;
   #length = 0;
@@ -41,6 +44,7 @@ export class SendBuffer {
       this.#used += take;
       done += take;
       if (this.#used === this.#slab.length) {
+        if (this.#full === NO_SLABS) this.#full = [];
         this.#full.push(this.#slab);
         this.#slab = null;
       }
@@ -57,14 +61,14 @@ export class SendBuffer {
 
   /** Removes and returns every waiting byte as a list of chunks, in order. */
   take(): Buffer[] {
-    const out = this.#full;
+    const out = this.#full === NO_SLABS ? [] : this.#full;
     if (this.#slab !== null && this.#used > 0) {
       out.push(this.#slab.subarray(0, this.#used));
       // The rest of the slab stays usable: the next append starts after it.
       this.#slab = this.#slab.length - this.#used >= 4096 ? this.#slab.subarray(this.#used) : null;
       this.#used = 0;
     }
-    this.#full = [];
+    this.#full = NO_SLABS;
     this.#length = 0;
     return out;
   }

@@ -10,25 +10,29 @@ import type { StreamState } from '../status';
  * state, then complete).
  */
 export class StateCell {
-  readonly state$: Observable<StreamState>;
+  #state$: Observable<StreamState> | null = null; // made on first use
   #value: StreamState;
   #subject: BehaviorSubject<StreamState> | null = null; // made for the first subscriber
-  #queue: Array<StreamState | 'end'> = [];
+  #queue: Array<StreamState | 'end'> | null = null; // transitions raised while one is delivered
   #delivering = false;
   #ended = false;
 
   constructor(initial: StreamState, onChange?: (from: StreamState, to: StreamState) => void) {
     this.#value = initial;
     this.#onChange = onChange;
-    this.state$ = new Observable<StreamState>((sub) => {
-      if (this.#ended && this.#queue.length === 0 && !this.#delivering) {
+  }
+
+  /** The states, as described on the class. */
+  get state$(): Observable<StreamState> {
+    return (this.#state$ ??= new Observable<StreamState>((sub) => {
+      if (this.#ended && !this.#delivering) {
         sub.next(this.#value);
         sub.complete();
         return undefined;
       }
       this.#subject ??= new BehaviorSubject(this.#value);
       return this.#subject.subscribe(sub);
-    });
+    }));
   }
 
   readonly #onChange: ((from: StreamState, to: StreamState) => void) | undefined;
@@ -54,15 +58,21 @@ export class StateCell {
   }
 
   #push(item: StreamState | 'end'): void {
-    this.#queue.push(item);
-    if (this.#delivering) return;
+    if (this.#delivering) {
+      (this.#queue ??= []).push(item);
+      return;
+    }
     this.#delivering = true;
     try {
-      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+      for (let next = item; ;) {
         if (next === 'end') this.#subject?.complete();
         else this.#subject?.next(next);
+        const queued = this.#queue?.shift();
+        if (queued === undefined) break;
+        next = queued;
       }
     } finally {
+      this.#queue = null;
       this.#delivering = false;
     }
   }

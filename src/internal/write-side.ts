@@ -6,18 +6,59 @@ import type { Host } from './host';
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
 
+/**
+ * A `write` (some) or `writeAll` (all) of `src[0, len)`. Each operation is
+ * its subscription's teardown too (RxJS calls `unsubscribe`), so attaching
+ * one allocates nothing else.
+ */
+export class DataOp {
+  off = 0;
+  inKernel = 0; // bytes of a zero-copy part with the socket (0: none)
+  constructor(
+    readonly kind: 'some' | 'all',
+    readonly sub: Subscriber<number>,
+    readonly src: Uint8Array,
+    readonly len: number,
+    readonly side: WriteSide,
+  ) {}
+
+  /** Detaches it from its side. */
+  unsubscribe(): void {
+    this.side.detach(this);
+  }
+}
+
+/** A `flush()`; its own teardown, as above. */
+export class FlushOp {
+  readonly kind = 'flush';
+  constructor(
+    readonly sub: Subscriber<void>,
+    readonly side: WriteSide,
+  ) {}
+
+  /** Detaches it from its side. */
+  unsubscribe(): void {
+    this.side.detach(this);
+  }
+}
+
+/** A `close()`; its own teardown, as above. */
+export class CloseOp {
+  readonly kind = 'close';
+  closing = false;
+  constructor(
+    readonly sub: Subscriber<void>,
+    readonly side: WriteSide,
+  ) {}
+
+  /** Detaches it from its side. */
+  unsubscribe(): void {
+    this.side.detach(this);
+  }
+}
+
 /** The one write-side operation. */
-export type WriteOp =
-  | {
-      readonly kind: 'some' | 'all';
-      readonly sub: Subscriber<number>;
-      readonly src: Uint8Array;
-      readonly len: number;
-      off: number;
-      inKernel: number; // bytes of a zero-copy part with the socket (0: none)
-    }
-  | { readonly kind: 'flush'; readonly sub: Subscriber<void> }
-  | { readonly kind: 'close'; readonly sub: Subscriber<void>; closing: boolean };
+export type WriteOp = DataOp | FlushOp | CloseOp;
 
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
@@ -33,13 +74,12 @@ export class WriteSide {
   #inFlight = 0;
   /**
    * The writes with the transport, oldest first from `#flightHead` (their
-   * `done` comes in this order): sizes, and the operation whose caller's bytes
-   * each carries by reference, or null. Writes taken at once are done a tick
-   * later, so a synchronous loop of writes can leave thousands here: an index,
-   * not `shift()`, walks them.
+   * `done` comes in this order), two entries each: its size, and the
+   * operation whose caller's bytes it carries by reference, or null. Writes
+   * taken at once are done a tick later, so a synchronous loop of writes can
+   * leave thousands here: an index, not `shift()`, walks them. Null when none.
    */
-  #flights: number[] = [];
-  #carries: Array<WriteOp | null> = [];
+  #flights: Array<number | WriteOp | null> | null = null;
   #flightHead = 0;
   /**
    * The one completion callback of every write, so that Node batches the
@@ -180,22 +220,22 @@ export class WriteSide {
    */
   #send(chunks: readonly Buffer[], n: number, carries: WriteOp | null): boolean {
     this.#inFlight += n;
-    this.#flights.push(n);
-    this.#carries.push(carries);
+    (this.#flights ??= []).push(n, carries);
     return this.#host.transport.write(chunks, this.#onWritten);
   }
 
   #written(error: unknown): void {
+    const flights = this.#flights;
+    if (flights === null) return; // not a write of this side's (cannot happen)
     const head = this.#flightHead;
-    this.#inFlight -= this.#flights[head];
-    const carried = this.#carries[head];
-    this.#carries[head] = null;
-    if (head + 1 === this.#flights.length) {
-      this.#flights.length = 0;
-      this.#carries.length = 0;
+    this.#inFlight -= flights[head] as number;
+    const carried = flights[head + 1] as WriteOp | null;
+    flights[head + 1] = null;
+    if (head + 2 === flights.length) {
+      this.#flights = null; // an idle stream keeps no array
       this.#flightHead = 0;
     } else {
-      this.#flightHead = head + 1;
+      this.#flightHead = head + 2;
     }
     if (error !== undefined && error !== null) {
       this.#host.fail(error);
@@ -272,7 +312,8 @@ export class WriteSide {
         this.bytes += n;
         // Written into the kernel at once: the caller's buffer is free now, not a tick later.
         if (this.#send(chunks, queued + n, op)) {
-          this.#carries[this.#carries.length - 1] = null; // not kept until its done callback
+          const flights = this.#flights as Array<number | WriteOp | null>;
+          flights[flights.length - 1] = null; // not kept until its done callback
           this.#release(op);
         }
         if (op.inKernel > 0 || op.kind === 'some') return;
