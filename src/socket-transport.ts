@@ -172,8 +172,8 @@ export class SocketTransport implements Transport {
     socket.pause();
     (socket as OwnedSocket)[kTransport] = this;
     const reader = (socket as OwnedSocket)[kReader];
-    if (reader !== undefined) for (const chunk of reader.attach(this)) events.data(chunk);
-    socket.on('data', socketOnData);
+    if (reader === undefined) socket.on('data', socketOnData);
+    else for (const chunk of reader.attach(this)) events.data(chunk); // no 'data' event comes
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);
     socket.on('close', socketOnClose);
