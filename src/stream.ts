@@ -156,6 +156,11 @@ export class Stream {
       else this.#scheduler.schedule(work);
     }
 
+    deliverTo<T>(work: (sub: Subscriber<T>, value: T) => void, sub: Subscriber<T>, value: T): void {
+      if (this.#scheduler === undefined) deliverNow(work, sub, value);
+      else this.#scheduler.schedule(() => work(sub, value));
+    }
+
     defer(work: () => void): void {
       if (this.#scheduler === undefined) queueMicrotask(work);
       else this.#scheduler.schedule(work);

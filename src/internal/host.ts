@@ -1,3 +1,4 @@
+import type { Subscriber } from 'rxjs';
 import type { StreamError } from '../errors';
 import type { Transport } from '../transport';
 
@@ -11,6 +12,8 @@ export interface Host {
   readonly direct: boolean;
   /** Delivers a notification: at once when `direct`, else on the scheduler. */
   deliver(work: () => void): void;
+  /** Delivers `work(sub, value)` as `deliver` does, without a closure when `direct`. */
+  deliverTo<T>(work: (sub: Subscriber<T>, value: T) => void, sub: Subscriber<T>, value: T): void;
   /** Runs deferred work (write flushes with a scheduler): on the scheduler, else in a microtask. */
   defer(work: () => void): void;
   /** The fatal error, once there is one. */
@@ -28,24 +31,54 @@ export interface Host {
  * is being delivered runs right after it, in order. Without it, a long
  * `concatMap` of writes that complete at once nests one stack frame set per
  * write (RxJS subscribes the next inner from the previous one's teardown).
+ * Work takes up to two arguments, so hot call sites need no closure; the
+ * queue is flat (work, a, b, work, a, b, …) and walked by index.
  */
-function trampoline(): (work: () => void) => void {
-  const queue: Array<() => void> = [];
+function trampoline(): Deliver {
+  const queue: unknown[] = [];
+  let head = 0;
   let running = false;
-  return (work) => {
+  return (work: (a: unknown, b: unknown) => void, a?: unknown, b?: unknown): void => {
     if (running) {
-      queue.push(work);
+      queue.push(work, a, b);
       return;
     }
     running = true;
     try {
-      work();
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) next();
+      work(a, b);
+      while (head < queue.length) {
+        const next = queue[head] as (a: unknown, b: unknown) => void;
+        const x = queue[head + 1];
+        const y = queue[head + 2];
+        queue[head] = queue[head + 1] = queue[head + 2] = undefined;
+        head += 3;
+        next(x, y);
+      }
+      queue.length = 0;
+      head = 0;
     } finally {
       running = false;
     }
   };
 }
 
+/** Runs `work(a, b)` now, or right after the work being delivered. */
+export interface Deliver {
+  (work: () => void): void;
+  <A>(work: (a: A) => void, a: A): void;
+  <A, B>(work: (a: A, b: B) => void, a: A, b: B): void;
+}
+
 /** The one synchronous delivery path of every stream without a scheduler. */
-export const deliverNow: (work: () => void) => void = trampoline();
+export const deliverNow: Deliver = trampoline();
+
+/** Emits `value` to `sub` and completes it (an operation's result). */
+export function nextAndComplete<T>(sub: Subscriber<T>, value: T): void {
+  sub.next(value);
+  sub.complete();
+}
+
+/** Emits to a watcher (readiness). */
+export function notifyWatcher(sub: Subscriber<void>): void {
+  sub.next();
+}

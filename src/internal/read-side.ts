@@ -2,7 +2,7 @@ import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue } from './byte-queue';
-import type { Host } from './host';
+import { notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
 
 /**
@@ -236,7 +236,7 @@ export class ReadSide {
   }
 
   #tell(sub: Subscriber<void>): void {
-    this.#host.deliver(() => sub.next());
+    this.#host.deliverTo(notifyWatcher, sub, undefined);
   }
 
   /** Why no more bytes will come after the queue: the fatal error, end of stream, or local close. */

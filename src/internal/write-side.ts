@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import type { StreamError } from '../errors';
 import { SendBuffer } from './send-buffer';
-import type { Host } from './host';
+import { nextAndComplete, notifyWatcher, type Host } from './host';
 
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
@@ -168,7 +168,7 @@ export class WriteSide {
   watch(sub: Subscriber<void>): () => void {
     if (this.#watchers === NO_WATCHERS) this.#watchers = new Set();
     this.#watchers.add(sub);
-    if (this.room() > 0) this.#host.deliver(() => sub.next());
+    if (this.room() > 0) this.#host.deliverTo(notifyWatcher, sub, undefined);
     return () => this.#watchers.delete(sub);
   }
 
@@ -179,7 +179,7 @@ export class WriteSide {
     op?.sub.error(reason);
     for (const sub of this.#watchers) {
       if (completeWatchers) sub.complete();
-      else this.#host.deliver(() => sub.next());
+      else this.#host.deliverTo(notifyWatcher, sub, undefined);
     }
     if (completeWatchers) this.#watchers.clear();
   }
@@ -247,7 +247,7 @@ export class WriteSide {
     if (this.pending === 0) this.buffer.trim();
     if (this.#wasFull && this.room() > 0) {
       this.#wasFull = false;
-      for (const sub of this.#watchers) this.#host.deliver(() => sub.next());
+      for (const sub of this.#watchers) this.#host.deliverTo(notifyWatcher, sub, undefined);
     }
   }
 
@@ -353,11 +353,7 @@ export class WriteSide {
 
   #finish<T>(op: WriteOp, value: T): void {
     this.#op = null;
-    const sub = op.sub as Subscriber<T>;
-    this.#host.deliver(() => {
-      sub.next(value);
-      sub.complete();
-    });
+    this.#host.deliverTo(nextAndComplete, op.sub as Subscriber<T>, value);
   }
 }
 
