@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type { NetConnectOpts, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { StreamKind } from './status';
+import { copyOf } from './internal/byte-queue';
 import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
 
 const noop = (): void => undefined;
@@ -20,8 +21,13 @@ type OwnedSocket = Socket & { [kTransport]?: SocketTransport; [kReader]?: Lendin
 
 /** Size of a read buffer: what Node's own read path allocates per read. */
 const READ_BUFFER = 64 * 1024;
-/** Reads in a row whose bulk a consumer held on to before a socket gets a buffer of its own. */
-const TO_OWN_AFTER = 4;
+/**
+ * Bytes of large reads in a row that a consumer held on to (so the stream
+ * copied them) past which a socket gets buffers of its own: more than one
+ * buffer's worth, so a single 64 KiB message does not leave an idle socket
+ * holding a buffer, and a bulk transfer copies only its first two reads.
+ */
+const TO_OWN_AFTER = READ_BUFFER;
 /** Reads in a row that left its own buffer free before a socket goes back to the shared one. */
 const TO_SHARED_AFTER = 4;
 
@@ -40,7 +46,7 @@ let shared: Buffer | null = null;
  *
  * A socket reads into the {@link shared} buffer; the stream copies what it
  * keeps, so `tryRead`/`read` loops allocate nothing per read. When a consumer
- * holds on to large reads ({@link TO_OWN_AFTER} copies of bulk in a row, as
+ * holds on to large reads (more than {@link TO_OWN_AFTER} bytes copied in a row, as
  * `reads$` of a bulk transfer does), the socket gets buffers of its own and
  * the stream keeps those reads without a copy (a new buffer per kept read,
  * as Node's own path allocates); after {@link TO_SHARED_AFTER} reads in a row
@@ -49,7 +55,7 @@ let shared: Buffer | null = null;
 class LendingReader {
   /** The buffer of this socket's own, or null while it reads into the shared one. */
   own: Buffer | null = null;
-  #streak = 0; // reads in a row that argue for switching buffers
+  #streak = 0; // reads (own buffer) or bytes (shared) in a row that argue for switching
   #target: SocketTransport | null = null;
   #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
@@ -64,15 +70,15 @@ class LendingReader {
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
     const view = buf.subarray(0, n);
-    if (this.#target === null) (this.#early ??= []).push(Buffer.from(view));
-    else this.#settle(this.#target.onLend(view, buf === this.own));
+    if (this.#target === null) (this.#early ??= []).push(copyOf(view));
+    else this.#settle(this.#target.onLend(view, buf === this.own), n);
   }
 
   /** Picks the buffer of the next read from what the stream did with this one. */
-  #settle(outcome: LendOutcome): void {
+  #settle(outcome: LendOutcome, n: number): void {
     if (this.own === null) {
-      this.#streak = outcome === 'copied' ? this.#streak + 1 : 0;
-      if (this.#streak < TO_OWN_AFTER) return;
+      this.#streak = outcome === 'copied' ? this.#streak + n : 0;
+      if (this.#streak <= TO_OWN_AFTER) return;
       this.own = Buffer.allocUnsafe(READ_BUFFER);
     } else if (outcome === 'kept') {
       this.own = Buffer.allocUnsafe(READ_BUFFER); // the stream has the last one

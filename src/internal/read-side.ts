@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
-import { ByteQueue } from './byte-queue';
+import { ByteQueue, copyOf } from './byte-queue';
 import { notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
 
@@ -110,7 +110,7 @@ export class ReadSide {
     if (direct !== null) {
       const large = view.length >= keepMin;
       this.bytes += view.length;
-      direct.next(large && mayKeep ? view : Buffer.from(view));
+      direct.next(large && mayKeep ? view : copyOf(view));
       return large ? (mayKeep ? 'kept' : 'copied') : 'free';
     }
     if (this.#dropping()) return 'free';
