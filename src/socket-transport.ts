@@ -148,7 +148,6 @@ function socketOnClose(this: Socket): void {
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
   readonly fd: number;
-  readonly lingers = true;
   #socket: Socket;
   #events: TransportEvents | null = null;
   #renegotiating = false;
@@ -165,6 +164,11 @@ export class SocketTransport implements Transport {
     this.#socket = socket;
     this.#owned = owned;
     this.fd = fdOf(socket);
+  }
+
+  /** Sockets linger on close (see `Transport.lingers`). */
+  get lingers(): boolean {
+    return true;
   }
 
   get renegotiating(): boolean {

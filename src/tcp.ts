@@ -55,8 +55,8 @@ export function wrapTCP(
 
 /**
  * The one way a stream is made over a Node socket (TCP, TLS, IPC): resolve
- * an fd, check the socket is live and connected and of the right sort
- * (`problem`), switch it to half-open, and wrap it.
+ * an fd, check the socket is live and connected and (unless `owned`) of the
+ * right sort (`problem`), switch it to half-open, and wrap it.
  */
 export function wrapSocket<S extends net.Socket>(
   kind: StreamKind,
@@ -68,7 +68,9 @@ export function wrapSocket<S extends net.Socket>(
 ): Stream {
   const socket = typeof socketOrFd === 'number' ? socketFromFd(socketOrFd) : socketOrFd;
   checkConnected(socket, who);
-  const refused = problem(socket);
+  // The library made its own sockets of the right sort; asking (remoteFamily) would cache
+  // a peer-name object on each, which thousands of streams pay for.
+  const refused = owned ? null : problem(socket);
   if (refused !== null) throw invalid(`${who}: ${refused}`);
   socket.allowHalfOpen = true;
   return new Stream(new SocketTransport(kind, socket, owned), options);
