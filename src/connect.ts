@@ -37,6 +37,12 @@ export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
  * its {@link Stream} once connected, and completes; the stream is then the
  * subscriber's. Unsubscribing before that aborts the connection attempt.
  *
+ * The socket is the library's own, so it reads through Node's `onread`
+ * into a buffer shared by such sockets (no allocation per read for
+ * `tryRead`/`read` loops, no read memory held by idle streams); a `reads$`
+ * consumer of bulk data gets its chunks without a copy after the first
+ * 64 KiB or so. Chunks handed to you are yours either way.
+ *
  * Errors: `StreamError` `SysError` (code 1) when the connection fails
  * (ECONNREFUSED, …); `Invalid` (code 3) for a bad port.
  *

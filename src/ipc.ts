@@ -64,7 +64,7 @@ function wrapIPC(
  * Connects to a Unix domain socket at `path`. Cold: each subscription opens
  * one connection, emits its {@link Stream} once connected, and completes; the
  * stream is then the subscriber's. Unsubscribing before that aborts the
- * attempt.
+ * attempt. Reads as {@link connectTCP}'s sockets do (through `onread`).
  *
  * Errors: `StreamError` `SysError` (code 1) when the connection fails
  * (ENOENT: nobody listens there; ECONNREFUSED: a stale socket file; EACCES);
