@@ -82,3 +82,17 @@ export function nextAndComplete<T>(sub: Subscriber<T>, value: T): void {
 export function notifyWatcher(sub: Subscriber<void>): void {
   sub.next();
 }
+
+/**
+ * An operation attached to a read or write side that is also its own
+ * subscription's teardown: RxJS calls `unsubscribe`, which detaches it, so
+ * attaching one allocates no closure.
+ */
+export abstract class SelfDetaching<Op> {
+  constructor(readonly side: { detach(op: Op): void }) {}
+
+  /** Detaches it from its side (an unsubscribe). */
+  unsubscribe(): void {
+    this.side.detach(this as unknown as Op);
+  }
+}

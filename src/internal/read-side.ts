@@ -2,39 +2,30 @@ import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue, copyOf } from './byte-queue';
-import { notifyWatcher, type Host } from './host';
+import { SelfDetaching, notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
 
-/**
- * A `reads$` subscription: every chunk, in order. It is its subscription's
- * teardown too (RxJS calls `unsubscribe`), so attaching it allocates nothing else.
- */
-export class ChunksConsumer {
+/** A `reads$` subscription: every chunk, in order. */
+export class ChunksConsumer extends SelfDetaching<ReadConsumer> {
   readonly kind = 'chunks';
   constructor(
     readonly sub: Subscriber<Buffer>,
-    readonly side: ReadSide,
-  ) {}
-
-  /** Detaches it from its side. */
-  unsubscribe(): void {
-    this.side.detach(this);
+    side: ReadSide,
+  ) {
+    super(side);
   }
 }
 
-/** A pending `read()`: up to `max` bytes into `buf`; its own teardown, as above. */
-export class IntoConsumer {
+/** A pending `read()`: up to `max` bytes into `buf`. */
+export class IntoConsumer extends SelfDetaching<ReadConsumer> {
   readonly kind = 'into';
   constructor(
     readonly sub: Subscriber<number>,
     readonly buf: Uint8Array,
     readonly max: number,
-    readonly side: ReadSide,
-  ) {}
-
-  /** Detaches it from its side. */
-  unsubscribe(): void {
-    this.side.detach(this);
+    side: ReadSide,
+  ) {
+    super(side);
   }
 }
 

@@ -1,17 +1,13 @@
 import type { Subscriber } from 'rxjs';
 import type { StreamError } from '../errors';
 import { SendBuffer } from './send-buffer';
-import { nextAndComplete, notifyWatcher, type Host } from './host';
+import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
 
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
 
-/**
- * A `write` (some) or `writeAll` (all) of `src[0, len)`. Each operation is
- * its subscription's teardown too (RxJS calls `unsubscribe`), so attaching
- * one allocates nothing else.
- */
-export class DataOp {
+/** A `write` (some) or `writeAll` (all) of `src[0, len)`. */
+export class DataOp extends SelfDetaching<WriteOp> {
   off = 0;
   inKernel = 0; // bytes of a zero-copy part with the socket (0: none)
   constructor(
@@ -19,41 +15,32 @@ export class DataOp {
     readonly sub: Subscriber<number>,
     readonly src: Uint8Array,
     readonly len: number,
-    readonly side: WriteSide,
-  ) {}
-
-  /** Detaches it from its side. */
-  unsubscribe(): void {
-    this.side.detach(this);
+    side: WriteSide,
+  ) {
+    super(side);
   }
 }
 
-/** A `flush()`; its own teardown, as above. */
-export class FlushOp {
+/** A `flush()`. */
+export class FlushOp extends SelfDetaching<WriteOp> {
   readonly kind = 'flush';
   constructor(
     readonly sub: Subscriber<void>,
-    readonly side: WriteSide,
-  ) {}
-
-  /** Detaches it from its side. */
-  unsubscribe(): void {
-    this.side.detach(this);
+    side: WriteSide,
+  ) {
+    super(side);
   }
 }
 
-/** A `close()`; its own teardown, as above. */
-export class CloseOp {
+/** A `close()`. */
+export class CloseOp extends SelfDetaching<WriteOp> {
   readonly kind = 'close';
   closing = false;
   constructor(
     readonly sub: Subscriber<void>,
-    readonly side: WriteSide,
-  ) {}
-
-  /** Detaches it from its side. */
-  unsubscribe(): void {
-    this.side.detach(this);
+    side: WriteSide,
+  ) {
+    super(side);
   }
 }
 
