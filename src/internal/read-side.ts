@@ -190,8 +190,8 @@ export class ReadSide {
       this.#updateFlow();
       return { status: Status.OK, bytes: n };
     }
-    const end = this.#ending();
-    if (end !== null) return { status: end.status, bytes: 0 };
+    const end = this.#endStatus();
+    if (end !== null) return { status: end, bytes: 0 };
     this.#armed = true;
     this.#updateFlow();
     if (this.#host.transport.renegotiating) return { status: Status.WouldBlock, bytes: 0 };
@@ -203,7 +203,7 @@ export class ReadSide {
     if (this.#watchers === NO_WATCHERS) this.#watchers = new Set();
     this.#watchers.add(sub);
     this.#updateFlow();
-    if (this.queue.length > 0 || this.#ending() !== null) this.#tell(sub);
+    if (this.queue.length > 0 || this.#endStatus() !== null) this.#tell(sub);
     return () => {
       this.#watchers.delete(sub);
       this.#updateFlow();
@@ -230,11 +230,22 @@ export class ReadSide {
     this.#host.deliverTo(notifyWatcher, sub, undefined);
   }
 
-  /** Why no more bytes will come after the queue: the fatal error, end of stream, or local close. */
-  #ending(): StreamError | null {
+  /**
+   * The status of why no more bytes will come after the queue (a fatal
+   * error, the end of stream, or a local close), or null. Asked often, so it
+   * makes no error object.
+   */
+  #endStatus(): Status | null {
+    if (this.#host.fatal !== null) return this.#host.fatal.status;
+    if (this.#eof) return Status.StreamClosed;
+    return this.#closed?.status ?? null;
+  }
+
+  /** The error for `#endStatus` (the end of stream's is made once, when first needed). */
+  #endError(): StreamError {
     if (this.#host.fatal !== null) return this.#host.fatal;
-    if (this.#eof) return (this.#eofError ??= endOfStream()); // made once, when first asked
-    return this.#closed;
+    if (this.#eof) return (this.#eofError ??= endOfStream());
+    return this.#closed ?? endOfStream(); // (never: called only when #endStatus is not null)
   }
 
   #schedulePump(): void {
@@ -273,11 +284,12 @@ export class ReadSide {
         c.sub.complete();
         break;
       }
-      const end = this.#ending();
+      const end = this.#endStatus();
       if (end === null) break;
       this.#consumer = null;
-      if (c.kind === 'chunks' && end.status === Status.StreamClosed) c.sub.complete();
-      else c.sub.error(end);
+      // reads$ completes at a clean end: no error object is needed for that.
+      if (c.kind === 'chunks' && end === Status.StreamClosed) c.sub.complete();
+      else c.sub.error(this.#endError());
     }
     this.#updateFlow();
   }
