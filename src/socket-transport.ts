@@ -22,13 +22,12 @@ type OwnedSocket = Socket & { [kTransport]?: SocketTransport; [kReader]?: Lendin
 /** Size of a read buffer: what Node's own read path allocates per read. */
 const READ_BUFFER = 64 * 1024;
 /**
- * Bytes of large reads in a row that a consumer held on to (so the stream
- * copied them) past which a socket gets buffers of its own: more than one
- * buffer's worth, so a single 64 KiB message does not leave an idle socket
- * holding a buffer, and a bulk transfer copies only its first two reads.
+ * Bytes of large reads that a consumer held on to (kept, or had to have
+ * copied) past which a socket may get buffers of its own: more than one
+ * buffer's worth, so a single 64 KiB message never leads to one.
  */
 const TO_OWN_AFTER = READ_BUFFER;
-/** Reads in a row that left its own buffer free before a socket goes back to the shared one. */
+/** Reads in a row that a consumer let go of (copied out whole) that end that. */
 const TO_SHARED_AFTER = 4;
 
 /**
@@ -45,17 +44,20 @@ let shared: Buffer | null = null;
  * read is lent to the stream (`TransportEvents.lend`).
  *
  * A socket reads into the {@link shared} buffer; the stream copies what it
- * keeps, so `tryRead`/`read` loops allocate nothing per read. When a consumer
- * holds on to large reads (more than {@link TO_OWN_AFTER} bytes copied in a row, as
- * `reads$` of a bulk transfer does), the socket gets buffers of its own and
- * the stream keeps those reads without a copy (a new buffer per kept read,
- * as Node's own path allocates); after {@link TO_SHARED_AFTER} reads in a row
- * that leave its buffer free, it goes back to the shared one.
+ * keeps, so `tryRead`/`read` loops allocate nothing per read. When a
+ * consumer holds on to bulk (more than {@link TO_OWN_AFTER} bytes of large
+ * reads, as `reads$` of a transfer does) and a read filled its buffer (the
+ * kernel has more), the next read goes into a new buffer of the socket's
+ * own, which the stream keeps without a copy. Only then: such a buffer is
+ * made a read ahead, and one that waits for data (a read that did not fill
+ * its buffer, many sockets taking turns) outlives a young-generation GC; at
+ * 1,000 streams those doubled the GC time of raw Node's path.
  */
 class LendingReader {
-  /** The buffer of this socket's own, or null while it reads into the shared one. */
+  /** The buffer of this socket's own for the next read, or null for the shared one. */
   own: Buffer | null = null;
-  #streak = 0; // reads (own buffer) or bytes (shared) in a row that argue for switching
+  #held = 0; // bytes of large reads the consumer held on to lately
+  #letGo = 0; // reads in a row the consumer let go of
   #target: SocketTransport | null = null;
   #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
@@ -71,25 +73,23 @@ class LendingReader {
   read(n: number, buf: Buffer): void {
     const view = buf.subarray(0, n);
     if (this.#target === null) (this.#early ??= []).push(copyOf(view));
-    else this.#settle(this.#target.onLend(view, buf === this.own), n);
+    else this.#settle(this.#target.onLend(view, buf === this.own), n, n === buf.length);
   }
 
   /** Picks the buffer of the next read from what the stream did with this one. */
-  #settle(outcome: LendOutcome, n: number): void {
-    if (this.own === null) {
-      this.#streak = outcome === 'copied' ? this.#streak + n : 0;
-      if (this.#streak <= TO_OWN_AFTER) return;
-      this.own = Buffer.allocUnsafe(READ_BUFFER);
-    } else if (outcome === 'kept') {
-      this.own = Buffer.allocUnsafe(READ_BUFFER); // the stream has the last one
-      this.#streak = 0;
-      return;
+  #settle(outcome: LendOutcome, n: number, full: boolean): void {
+    if (outcome === 'free') {
+      if (++this.#letGo >= TO_SHARED_AFTER) this.#held = 0;
     } else {
-      this.#streak = outcome === 'free' ? this.#streak + 1 : 0;
-      if (this.#streak < TO_SHARED_AFTER) return; // reused as it is
+      this.#held += n;
+      this.#letGo = 0;
+    }
+    if (this.#held > TO_OWN_AFTER && full) {
+      // The last one is the stream's now, unless it was copied out: then it is reused.
+      if (this.own === null || outcome === 'kept') this.own = Buffer.allocUnsafe(READ_BUFFER);
+    } else {
       this.own = null;
     }
-    this.#streak = 0;
   }
 }
 
