@@ -1,13 +1,15 @@
 import type { LendOutcome } from '../transport';
 
-/**
- * A FIFO of received Buffers with a running byte count. Chunks are kept as
- * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
- * `shift` hands a whole chunk over, so `reads$` stays zero-copy.
- */
 /** The chunks of every empty queue (never written: a queue gets its own array on its first push). */
 const NO_CHUNKS: Buffer[] = [];
 
+/**
+ * A FIFO of received Buffers with a running byte count. Chunks are kept as
+ * they arrived (no copy on push); `copyTo` copies into a caller's buffer and
+ * `shift` hands a whole chunk over, so `reads$` stays zero-copy. A chunk
+ * lent from a transport's read buffer is settled before the call that lent
+ * it returns (`pushLent`/`settleLent`).
+ */
 export class ByteQueue {
   #chunks: Buffer[] = NO_CHUNKS;
   #head = 0; // index of the first live chunk in #chunks

@@ -1,8 +1,4 @@
-/**
- * The bounded send buffer's storage: accepted bytes are copied into large
- * slabs, so that many small writes leave in one syscall (coalescing) and the
- * caller may reuse its buffer as soon as a write is accepted.
- */
+/** Size of a slab (a larger one is made for a larger write, up to 1 MiB). */
 const SLAB = 64 * 1024;
 
 /**
@@ -18,6 +14,11 @@ const MAX_SPARES = 64;
 /** The full slabs of every buffer that has none (never written). */
 const NO_SLABS: Buffer[] = [];
 
+/**
+ * The bounded send buffer's storage: accepted bytes are copied into large
+ * slabs, so that many small writes leave in one syscall (coalescing) and the
+ * caller may reuse its buffer as soon as a write is accepted.
+ */
 export class SendBuffer {
   #full: Buffer[] = NO_SLABS;
   #slab: Buffer | null = null;
