@@ -6,13 +6,12 @@
  * @module
  */
 import * as net from 'node:net';
-import { TLSSocket } from 'node:tls';
 import type { Observable } from 'rxjs';
 import { connector, listener, type ConnectOptions } from './connect';
 import { StreamKind } from './status';
 import { Stream, type StreamOptions } from './stream';
 import { connectLending } from './socket-transport';
-import { wrapSocket } from './tcp';
+import { sortOf, wrapSocket } from './tcp';
 
 /** Options of {@link listenIPC}. */
 export interface IPCListenOptions extends ConnectOptions {
@@ -54,9 +53,9 @@ function wrapIPC(
   owned: boolean,
 ): Stream {
   return wrapSocket(StreamKind.IPC, 'createIPC', socketOrFd, options, owned, (socket) => {
-    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
-    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
-    return tcp ? 'this is a TCP socket; use createTCP' : null;
+    const sort = sortOf(socket);
+    if (sort === 'tls') return 'this is a TLS socket; use createTLS';
+    return sort === 'ipc' ? null : 'this is a TCP socket; use createTCP';
   });
 }
 

@@ -47,10 +47,17 @@ export function wrapTCP(
   owned: boolean,
 ): Stream {
   return wrapSocket(StreamKind.TCP, 'createTCP', socketOrFd, options, owned, (socket) => {
-    if (socket instanceof TLSSocket) return 'this is a TLS socket; use createTLS';
-    const tcp = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
-    return tcp ? null : 'not a TCP socket';
+    const sort = sortOf(socket);
+    if (sort === 'tls') return 'this is a TLS socket; use createTLS';
+    return sort === 'tcp' ? null : 'not a TCP socket';
   });
+}
+
+/** What sort a connected socket is: TLS, TCP (an IP peer), or IPC (a Unix socket or pipe). */
+export function sortOf(socket: net.Socket): 'tls' | 'tcp' | 'ipc' {
+  if (socket instanceof TLSSocket) return 'tls';
+  const ip = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6';
+  return ip ? 'tcp' : 'ipc';
 }
 
 /**
