@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as net from 'node:net';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { ReplaySubject, Subject, Subscription, firstValueFrom } from 'rxjs';
 import { Stream, StreamState, connectTCP, connectTLS, listenTCP, listenTLS } from '../../src';
 import { testCerts } from '../../tools/certs';
 import { Dashboard, startDashboard } from '../../dashboard/server';
 import type { TrafficItem } from '../../dashboard/traffic';
+import { chromiumCandidates } from '../support/chromium';
 
 const ROOT = join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
@@ -28,34 +29,22 @@ const BROWSER_ARGS = [
   '--disable-sync',
 ];
 
-/** `$CHROMIUM_PATH`, else the first chromium / chrome found on PATH. */
-function findChromium(): string | null {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of names) {
-      const candidate = join(dir, name);
-      if (dir !== '' && existsSync(candidate)) return candidate;
+/**
+ * A system Chromium when there is one, else the one `@sparticuz/chromium`
+ * ships; fails loudly, naming both, when neither starts.
+ */
+async function launch(): Promise<Browser> {
+  const { candidates, missing } = chromiumCandidates();
+  const failures = [...missing];
+  for (const { executablePath, source } of candidates) {
+    try {
+      return await chromium.launch({ executablePath, args: BROWSER_ARGS, timeout: 30_000 });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      failures.push(`Chromium from ${source} at ${executablePath} did not start: ${detail}`);
     }
   }
-  return null;
-}
-
-async function launch(): Promise<Browser> {
-  const executablePath = findChromium();
-  if (executablePath === null) {
-    throw new Error(
-      'dashboard e2e: no Chromium found (looked for chromium, chromium-browser, google-chrome ' +
-        'on PATH and $CHROMIUM_PATH). Install it with .ci/install-chromium.sh.',
-    );
-  }
-  try {
-    return await chromium.launch({ executablePath, args: BROWSER_ARGS, timeout: 30_000 });
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`dashboard e2e: Chromium at ${executablePath} did not start: ${detail}`);
-  }
+  throw new Error(`dashboard e2e: no browser could start:\n- ${failures.join('\n- ')}`);
 }
 
 /** A connected rxstream pair over TCP or TLS, both ends made by the library. */
