@@ -5,7 +5,10 @@
 #   2. a CommonJS script require()s 'rxstream' and 'rxstream/testing' and runs
 #      a memory pair round trip and a scripted-peer marble test;
 #   3. a TypeScript file importing both entry points type-checks under
-#      moduleResolution node10 (typesVersions) and node16 (exports).
+#      moduleResolution node10 (typesVersions) and node16 (exports);
+#   4. in apps pinned to other rxjs 7.x minors (rxjs is a peerDependency),
+#      there is one rxjs copy, and `reads$.pipe(map(...))` plus the test kit
+#      driven by the app's own TestScheduler type-check and run.
 # Exits non-zero on the first failure. rxjs comes from the npm cache or the
 # registry (--prefer-offline). Usage: scripts/pack-check.sh [package-dir]
 set -euo pipefail
@@ -20,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 step() { printf '\n== %s\n' "$*"; }
 fail() { printf 'pack-check: FAILED: %s\n' "$*" >&2; exit 1; }
 
-step "npm pack (runs the build via prepare)"
+step "npm pack (runs the build via prepack)"
 (cd "$pkg" && npm pack --silent --pack-destination "$work" >"$work/pack.out") || fail "npm pack"
 tarball="$work/$(tail -n 1 "$work/pack.out")"
 [ -f "$tarball" ] || fail "no tarball in $work"
@@ -94,6 +97,59 @@ for resolution in node10 node16; do
     --module "$module" --moduleResolution "$resolution" --target ES2022 check.ts ||
     fail "type-check (moduleResolution $resolution)"
   echo "ok: moduleResolution $resolution"
+done
+
+# 4. Apps pinned to other rxjs 7.x minors: the lowest the peer range allows and
+# one in the middle. One rxjs copy, zero type errors, and it runs.
+for rxjs in 7.2.0 7.5.7; do
+  step "app pinned to rxjs $rxjs: one rxjs copy, the app's operators and TestScheduler"
+  pinned="$work/app-rxjs-$rxjs"
+  mkdir "$pinned"
+  cd "$pinned"
+  printf '{ "name": "pack-check-rxjs", "version": "1.0.0", "private": true }\n' >package.json
+  npm install --silent --prefer-offline --no-audit --no-fund --save-exact "rxjs@$rxjs" ||
+    fail "npm install rxjs@$rxjs"
+  npm install --silent --prefer-offline --no-audit --no-fund "$tarball" || fail "npm install"
+  copies="$(find . -name package.json -path '*/node_modules/rxjs/package.json' | wc -l)"
+  [ "$copies" -eq 1 ] || fail "rxjs $rxjs: $copies copies of rxjs installed"
+  npm ls rxjs >/dev/null || fail "rxjs $rxjs: npm ls rxjs reports a problem"
+  [ "$(node -p "require('rxjs/package.json').version")" = "$rxjs" ] || fail "rxjs is not $rxjs"
+  cat >app.ts <<'TS'
+import { strict as assert } from 'node:assert';
+import { firstValueFrom, map, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { memoryPair, type Stream } from 'rxstream';
+import { bytes, createTestPeer } from 'rxstream/testing';
+
+// The app's own operator on the library's observable.
+const [a, b]: [Stream, Stream] = memoryPair();
+const lengths$: Observable<number> = b.reads$.pipe(map((chunk) => chunk.length));
+const first = firstValueFrom(lengths$);
+a.writeAll(Buffer.from('hello')).subscribe();
+
+// The app's own TestScheduler driving the test kit.
+const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
+scheduler.run(({ expectObservable }) => {
+  const peer = createTestPeer({ scheduler });
+  peer.script('-a|', { a: 'hi' });
+  expectObservable(peer.stream.reads$.pipe(map((c) => c.toString()))).toBe('-a|', { a: 'hi' });
+  void bytes;
+});
+
+first.then((n) => {
+  assert.equal(n, 5);
+  a.destroy();
+  b.destroy();
+  console.log('ok: reads$.pipe(map) and the test kit with the app TestScheduler');
+});
+TS
+  "$tsc" --noEmit --strict --skipLibCheck false --types node --typeRoots "$types" \
+    --module commonjs --moduleResolution node10 --target ES2022 app.ts ||
+    fail "rxjs $rxjs: type-check"
+  "$tsc" --strict --types node --typeRoots "$types" --module commonjs --target ES2022 \
+    --outDir out app.ts || fail "rxjs $rxjs: compile"
+  node out/app.js || fail "rxjs $rxjs: run"
+  echo "ok: rxjs $rxjs, one copy, zero type errors"
 done
 
 printf '\npack-check: OK\n'
