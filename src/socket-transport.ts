@@ -99,32 +99,30 @@ class LendingReader {
  */
 let nextBuffer: Buffer | null = null;
 
-/**
- * One `onread` option for every lending socket (no closures per socket):
- * Node calls `callback` as a method of the socket, and `buffer` right after it.
- */
-const LENDING: net.OnReadOpts = {
-  buffer: () => {
-    const buffer = nextBuffer ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER));
-    nextBuffer = null;
-    return buffer;
-  },
-  callback(this: OwnedSocket, n: number, buf: Uint8Array): boolean {
-    const reader = this[kReader];
-    reader?.read(n, buf as Buffer);
-    nextBuffer = reader?.own ?? null;
-    return true; // the stream pauses the socket itself (readStop) when it must
-  },
-};
+function lendBuffer(): Buffer {
+  const buffer = nextBuffer ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER));
+  nextBuffer = null;
+  return buffer;
+}
 
 /**
  * `net.connect` for sockets the library owns, reading through a
  * {@link LendingReader}: nobody else holds such a socket, so nobody else
- * can expect its `'data'` events.
+ * can expect its `'data'` events. The `onread` callback holds its reader in
+ * a closure (one per socket): Bun calls it without the socket as `this`.
  */
 export function connectLending(options: NetConnectOpts): Socket {
-  const socket = net.connect({ ...options, onread: LENDING }) as OwnedSocket;
-  socket[kReader] = new LendingReader();
+  const reader = new LendingReader();
+  const onread: net.OnReadOpts = {
+    buffer: lendBuffer,
+    callback(n: number, buf: Uint8Array): boolean {
+      reader.read(n, buf as Buffer);
+      nextBuffer = reader.own;
+      return true; // the stream pauses the socket itself (readStop) when it must
+    },
+  };
+  const socket = net.connect({ ...options, onread }) as OwnedSocket;
+  socket[kReader] = reader;
   return socket;
 }
 

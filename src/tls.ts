@@ -45,7 +45,17 @@ export function wrapTLS(
 ): Stream {
   return wrapSocket(StreamKind.TLSStream, 'createTLS', tlsSocket, options, owned, (socket) => {
     if (!(socket instanceof TLSSocket)) return 'expected a tls.TLSSocket';
-    const done = socket.getFinished() !== undefined && socket.getPeerFinished() !== undefined;
-    return done ? null : 'the TLS handshake has not completed';
+    return handshakeDone(socket) ? null : 'the TLS handshake has not completed';
   });
+}
+
+/**
+ * Whether both Finished messages have been exchanged. Bun's TLSSocket has no
+ * `getFinished` (it returns undefined always); there a negotiated protocol
+ * version is the best sign the handshake is over.
+ */
+function handshakeDone(socket: TLSSocket): boolean {
+  if (socket.getFinished() !== undefined) return socket.getPeerFinished() !== undefined;
+  if (process.versions.bun === undefined) return false;
+  return /^TLSv/.test(socket.getProtocol() ?? '');
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { once } from 'node:events';
 import { firstValueFrom, lastValueFrom, take, toArray, type Subscription } from 'rxjs';
 import { ErrorCode, Status, StreamError, StreamKind, StreamState, type Stream } from '../../src';
@@ -178,11 +178,12 @@ describe('IPC streams (Unix domain sockets)', () => {
     const accepted = once(server, 'connection') as Promise<[net.Socket]>;
     const client = net.connect({ path, allowHalfOpen: true });
     const [peer] = await accepted;
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'fixtures', 'ipc-fd-child.ts')],
-      { stdio: ['ignore', 'pipe', 'inherit', peer] },
-    );
+    // From source through ts-node; compiled (scripts/runtimes.sh), the fixture is .js too.
+    const fixture = join(__dirname, 'fixtures', `ipc-fd-child${extname(__filename)}`);
+    const args = fixture.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+    const child = spawn(process.execPath, [...args, fixture], {
+      stdio: ['ignore', 'pipe', 'inherit', peer],
+    });
     const guard = setTimeout(() => child.kill('SIGKILL'), 20_000); // guard only
     peer.destroy(); // the child holds the only copy now
     const out: Buffer[] = [];
