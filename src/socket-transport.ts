@@ -209,8 +209,36 @@ export class SocketTransport implements Transport {
     return socket.writableLength === 0;
   }
 
+  /**
+   * Sends the end of stream. On TLS it leaves after the current I/O callback:
+   * Node's TLSSocket drops the rest of its inbound data when `end()` is called
+   * while it is delivering decrypted data (from inside a read callback, where
+   * the stream's consumers run), and loses nothing a turn later. `release`
+   * sends a pending end at once.
+   */
   end(done: (error?: unknown) => void): void {
-    this.#socket.end(done);
+    const socket = this.#socket;
+    if (!(socket instanceof TLSSocket)) {
+      socket.end(done);
+      return;
+    }
+    if (this.#pendingEnd !== null) return;
+    const send = (): void => {
+      this.#pendingEnd = null;
+      // A destroyed socket has already told the stream ('close'); nothing to end.
+      if (!socket.destroyed) socket.end(done);
+    };
+    this.#pendingEnd = { timer: setImmediate(send), send };
+  }
+
+  #pendingEnd: { readonly timer: NodeJS.Immediate; readonly send: () => void } | null = null;
+
+  /** Sends a deferred TLS end now (release hands the socket back ended, as asked). */
+  #endNow(): void {
+    const pending = this.#pendingEnd;
+    if (pending === null) return;
+    clearImmediate(pending.timer);
+    pending.send();
   }
 
   destroy(): void {
@@ -224,6 +252,7 @@ export class SocketTransport implements Transport {
       this.destroy(); // no caller holds this socket: handing it back would leak it
       return;
     }
+    this.#endNow();
     this.#detach();
     const socket = this.#socket;
     socket.pause();

@@ -23,7 +23,7 @@ import {
   type TryResult,
 } from './internal/read-side';
 import { CloseOp, DataOp, FlushOp, WriteSide, type WriteOp } from './internal/write-side';
-import { lengthFor, sizeOption } from './internal/validate';
+import { lengthFor, sizeOption, trusted } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
@@ -48,9 +48,13 @@ export interface StreamOptions {
    * default to `asapScheduler`.
    */
   scheduler?: SchedulerLike;
-  /** Bound of the send buffer in bytes ("accepted" means taken into it). Default 1 MiB. */
+  /** Bound of the send buffer in bytes ("accepted" means taken into it). Default 1 MiB, at most 1 GiB. */
   sendBufferSize?: number;
-  /** Bytes read ahead from the socket before it is paused. Default 1 MiB. */
+  /**
+   * Bytes read ahead from the socket before it is paused. Default 1 MiB, at
+   * most 1 GiB. While `close()` waits for the peer's end, bytes past it are
+   * dropped, and reads then end with `OutOfMemory` after the bytes before them.
+   */
   readBufferSize?: number;
   /**
    * How long `close()` waits, after its end of stream has left, for the
@@ -404,7 +408,7 @@ export class Stream {
     if (this.#destroyed) return INVALID;
     const n = lengthFor(buf, max, 'max');
     if (typeof n === 'string' || this.#read.busy) return INVALID;
-    return this.#read.tryRead(buf, n);
+    return this.#read.tryRead(trusted(buf), n);
   }
 
   /**
@@ -429,7 +433,7 @@ export class Stream {
     if (typeof n === 'string' || this.#write.busy) return INVALID;
     if (this.#fatal !== null) return { status: this.#fatal.status, bytes: 0 };
     if (this.state !== StreamState.Open || this.#write.finishing) return INVALID;
-    return { status: Status.OK, bytes: this.#write.accept(buf, 0, n) };
+    return { status: Status.OK, bytes: this.#write.accept(trusted(buf), 0, n) };
   }
 
   /**
@@ -452,7 +456,7 @@ export class Stream {
     const read$ = new Observable<number>((sub) => {
       const n = lengthFor(buf, max, 'max');
       if (typeof n === 'string') return this.#refuse(sub, n);
-      return this.#attachRead(new IntoConsumer(sub, buf, n, this.#read));
+      return this.#attachRead(new IntoConsumer(sub, trusted(buf), n, this.#read));
     });
     return abortable(read$, options);
   }
@@ -675,7 +679,7 @@ export class Stream {
     return new Observable<number>((sub) => {
       const n = lengthFor(buf, len, 'len');
       if (typeof n === 'string') return this.#refuse(sub, n);
-      return this.#attachWrite(sub, new DataOp(kind, sub, buf, n, this.#write), false);
+      return this.#attachWrite(sub, new DataOp(kind, sub, trusted(buf), n, this.#write), false);
     });
   }
 

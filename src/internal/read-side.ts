@@ -51,6 +51,8 @@ export class ReadSide {
   #eof = false;
   #eofError: StreamError | null = null;
   #closed: StreamError | null = null; // set by a local close/destroy
+  /** Set at the first byte dropped while close() lingers: what comes after it is not contiguous. */
+  #hole: StreamError | null = null;
   #consumer: ReadConsumer | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #armed = false;
@@ -124,10 +126,20 @@ export class ReadSide {
 
   /**
    * A closing stream keeps reading until the peer's end, so that no RST is sent; bytes past
-   * the read-ahead bound that arrive after close() began have no reader and are dropped.
+   * the read-ahead bound that arrive after close() began have no reader and are dropped. From
+   * the first dropped byte on, every later byte is dropped too, and readers get the bytes
+   * before the hole and then an `OutOfMemory` error instead of a clean end: nothing after a
+   * hole is ever delivered as if it were contiguous.
    */
   #dropping(): boolean {
-    return this.#lingering && this.queue.length >= this.#limit;
+    if (this.#hole !== null) return true;
+    if (!this.#lingering || this.queue.length < this.#limit) return false;
+    this.#hole = new StreamError(
+      Status.OutOfMemory,
+      `bytes past the read-ahead bound (readBufferSize ${this.#limit}) arrived while close() ` +
+        "waited for the peer's end and were dropped; the bytes before them were all delivered",
+    );
+    return true;
   }
 
   #queued(wasEmpty: boolean): void {
@@ -237,6 +249,7 @@ export class ReadSide {
    */
   #endStatus(): Status | null {
     if (this.#host.fatal !== null) return this.#host.fatal.status;
+    if (this.#hole !== null) return this.#hole.status;
     if (this.#eof) return Status.StreamClosed;
     return this.#closed?.status ?? null;
   }
@@ -244,6 +257,7 @@ export class ReadSide {
   /** The error for `#endStatus` (the end of stream's is made once, when first needed). */
   #endError(): StreamError {
     if (this.#host.fatal !== null) return this.#host.fatal;
+    if (this.#hole !== null) return this.#hole;
     if (this.#eof) return (this.#eofError ??= endOfStream());
     return this.#closed ?? endOfStream(); // (never: called only when #endStatus is not null)
   }

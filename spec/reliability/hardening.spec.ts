@@ -1,0 +1,193 @@
+/**
+ * Hardening (issue 14): silent loss or corruption that ended as a clean end
+ * of stream, and hostile buffers. Each spec is the smallest reproduction of
+ * what an attack suite found; it failed before its fix.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import * as tls from 'node:tls';
+import { firstValueFrom } from 'rxjs';
+import { Status, StreamError, StreamState, createTLS, memoryPair, type Stream } from '../../src';
+import { testCerts } from '../../tools/certs';
+import { close, listen, portOf } from './support/pairs';
+import { disposeRawPeer, rawTcpPeer, turns, type RawPeer } from './support/peers';
+
+/** Drains with tryRead until it answers OK 0 or a non-OK status; returns the bytes and that status. */
+function drain(stream: Stream): { bytes: Buffer; status: Status } {
+  const parts: Buffer[] = [];
+  const buf = Buffer.alloc(16_384);
+  for (;;) {
+    const r = stream.tryRead(buf);
+    if (r.status !== Status.OK) return { bytes: Buffer.concat(parts), status: r.status };
+    if (r.bytes === 0) return { bytes: Buffer.concat(parts), status: Status.OK };
+    parts.push(Buffer.from(buf.subarray(0, r.bytes)));
+  }
+}
+
+/** Resolves once `socket` has handed every byte it was given to the kernel. */
+async function flushed(socket: { writableLength: number }): Promise<void> {
+  while (socket.writableLength > 0) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('hardening: no hole while close() lingers', () => {
+  let p: RawPeer;
+  beforeEach(async () => {
+    p = await rawTcpPeer({ readBufferSize: 65_536 });
+  });
+  afterEach(async () => disposeRawPeer(p));
+
+  it('delivers a prefix, then OutOfMemory, never the bytes after dropped ones as if contiguous', async () => {
+    // Async mode (a subscribed close) lingers until the peer's end.
+    const closing = p.stream.close().subscribe({ error: () => undefined });
+    const first = randomBytes(100_000);
+    const second = randomBytes(10_000);
+    p.peer.write(first);
+    await flushed(p.peer);
+    await new Promise((r) => setTimeout(r, 100)); // let every byte reach the process (not timed)
+    const head = drain(p.stream);
+    p.peer.end(second);
+    await once(p.peer, 'finish');
+    await firstValueFrom(p.stream.readable$);
+    await turns(20);
+    const tail = drain(p.stream);
+    const got = Buffer.concat([head.bytes, tail.bytes]);
+    const sent = Buffer.concat([first, second]);
+    // Whatever was delivered is exactly the start of what was sent...
+    expect(got.equals(sent.subarray(0, got.length))).toBe(true);
+    // ...and the 100,000 bytes overran the 64 KiB bound, so the end is not clean.
+    expect(got.length).toBeLessThan(sent.length);
+    expect(tail.status).toBe(Status.OutOfMemory);
+    closing.unsubscribe();
+  });
+});
+
+describe('hardening: buffers that lie', () => {
+  let p: RawPeer;
+  beforeEach(async () => {
+    p = await rawTcpPeer();
+  });
+  afterEach(async () => disposeRawPeer(p));
+
+  class Liar extends Uint8Array {
+    override get length(): number {
+      return super.length * 3000;
+    }
+  }
+
+  it('reads length through the typed-array intrinsics: a lying length getter sends only real bytes', async () => {
+    const liar = new Liar(20).fill(7);
+    expect(liar.length).toBe(60_000);
+    const r = p.stream.tryWrite(liar);
+    expect(r).toEqual({ status: Status.OK, bytes: 20 });
+    // A length past the real 20 bytes is refused, whatever the getter says.
+    expect(p.stream.tryWrite(liar, 21).status).toBe(Status.Invalid);
+    p.stream.shutdownWrite();
+    const parts: Buffer[] = [];
+    p.peer.on('data', (c: Buffer) => parts.push(c));
+    await once(p.peer, 'end');
+    expect(Buffer.concat(parts)).toEqual(Buffer.alloc(20, 7));
+  });
+
+  it('answers Invalid for a Proxy of a Uint8Array and for Object.create(Uint8Array.prototype)', async () => {
+    const fakes: unknown[] = [
+      new Proxy(new Uint8Array(8), {}),
+      Object.create(Uint8Array.prototype) as unknown,
+    ];
+    for (const fake of fakes) {
+      const buf = fake as Uint8Array;
+      expect(() => p.stream.tryWrite(buf)).not.toThrow();
+      expect(p.stream.tryWrite(buf).status).toBe(Status.Invalid);
+      expect(p.stream.tryRead(buf).status).toBe(Status.Invalid);
+      const e = await firstValueFrom(p.stream.writeAll(buf)).catch((error: unknown) => error);
+      expect((e as { status?: string }).status).toBe(Status.Invalid);
+      const r = await firstValueFrom(p.stream.read(buf)).catch((error: unknown) => error);
+      expect((r as { status?: string }).status).toBe(Status.Invalid);
+    }
+    expect(p.stream.state).toBe(StreamState.Open);
+  });
+
+  it('reads into a subclass with a lying length only within its real bytes', async () => {
+    p.peer.write(randomBytes(64));
+    await firstValueFrom(p.stream.readable$);
+    await turns(5);
+    const backing = new ArrayBuffer(40);
+    const liar = new Liar(backing, 8, 16); // 16 real bytes at offset 8
+    const r = p.stream.tryRead(liar);
+    expect(r.status).toBe(Status.OK);
+    expect(r.bytes).toBe(16);
+    expect(new Uint8Array(backing, 0, 8).every((b) => b === 0)).toBe(true);
+    expect(new Uint8Array(backing, 24, 16).every((b) => b === 0)).toBe(true);
+  });
+});
+
+describe('hardening: TLS half-close from inside a read callback', () => {
+  const SIZE = 4 * 1024 * 1024;
+  for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+    it(`loses no inbound byte when reads$ calls shutdownWrite() (${version})`, async () => {
+      const certs = testCerts();
+      const server = tls.createServer({
+        key: certs.server.key,
+        cert: certs.server.cert,
+        allowHalfOpen: true,
+        minVersion: version,
+        maxVersion: version,
+      });
+      await listen(server);
+      const accepted = new Promise<tls.TLSSocket>((resolve) =>
+        server.once('secureConnection', resolve),
+      );
+      const client = tls.connect({
+        port: portOf(server),
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: certs.ca,
+      });
+      await once(client, 'secureConnect');
+      const peer = await accepted;
+      peer.on('error', () => undefined);
+      const stream = createTLS(client);
+      const payload = randomBytes(SIZE);
+      let got = 0;
+      let halfClosed = false;
+      const ended = new Promise<void>((resolve, reject) =>
+        stream.reads$.subscribe({
+          next: (chunk) => {
+            got += chunk.length;
+            if (!halfClosed) {
+              halfClosed = true;
+              expect(stream.shutdownWrite()).toBe(Status.OK);
+            }
+          },
+          complete: resolve,
+          error: reject,
+        }),
+      );
+      const peerSawEnd = once(peer, 'end');
+      peer.on('data', () => undefined);
+      peer.end(payload);
+      await ended;
+      await peerSawEnd;
+      expect(got).toBe(SIZE);
+      stream.destroy();
+      client.destroy();
+      peer.destroy();
+      await close(server);
+    });
+  }
+});
+
+describe('hardening: buffer bounds the process can hold', () => {
+  it('refuses sendBufferSize / readBufferSize past 1 GiB with Invalid, naming the limit', () => {
+    for (const option of ['sendBufferSize', 'readBufferSize'] as const) {
+      expect(() => memoryPair({ [option]: 2 ** 40 })).toThrowMatching(
+        (e: unknown) =>
+          e instanceof StreamError &&
+          e.status === Status.Invalid &&
+          /at most 1073741824/.test(e.message),
+      );
+      const [a, b] = memoryPair({ [option]: 2 ** 30 });
+      a.destroy();
+      b.destroy();
+    }
+  });
+});
