@@ -22,6 +22,9 @@ export { monitorSnapshots, applyMonitorEvent, EMPTY_MONITOR_SNAPSHOT } from './m
 export type { MonitorSnapshot, StreamSnapshot } from './monitor-snapshot';
 export type { OperationOptions } from './stream';
 export type { ConnectOptions } from './connect';
+export type { SocketOptions } from './node-socket/options';
+export type { TlsInfo } from './node-socket/tls-info';
+export type { SocketControl } from './transport';
 export { createIPC, connectIPC, listenIPC } from './ipc';
 export type { IPCListenOptions } from './ipc';
 export { chunks } from './adapters/async-iterator';
