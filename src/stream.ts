@@ -704,6 +704,7 @@ export class Stream {
     if (this.#destroyed) return Status.Invalid;
     this.#destroyed = true;
     if (this.#async) {
+      if (this.#fatal === null) this.#write.flushAccepted();
       this.#t.destroy();
     } else {
       const queued = this.#write.takeAll();
