@@ -30,5 +30,6 @@ export type { IPCListenOptions } from './ipc';
 export { chunks } from './adapters/async-iterator';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
-export { toDuplex } from './adapters/duplex';
+export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
+export type { SocketStyleError, ErrorSide } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
