@@ -14,9 +14,17 @@ import { connectLending } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
+import {
+  applySocketOptions as tune,
+  socketOptionsProblem,
+  type SocketOptions,
+} from './node-socket/options';
 
-/** Options of the connect helpers: the stream's options, plus cancellation by signal. */
-export interface ConnectOptions extends StreamOptions {
+/**
+ * Options of the connect helpers: the stream's options, the socket's
+ * ({@link SocketOptions}: TCP_NODELAY on by default), and cancellation by signal.
+ */
+export interface ConnectOptions extends StreamOptions, SocketOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
   signal?: AbortSignal;
 }
@@ -59,8 +67,8 @@ export function connectTCP(
   return connector(
     () => connectLending({ port, host, allowHalfOpen: true }),
     'connect',
-    (socket) => wrapTCP(socket, options, true),
-    () => portProblem(port),
+    (socket) => wrapTCP(tune(socket, options), options, true),
+    () => portProblem(port) ?? socketOptionsProblem(options),
     options?.signal,
   );
 }
@@ -88,8 +96,10 @@ export function connectTLS(
   return connector(
     () => tls.connect(settings),
     'secureConnect',
-    (s) => wrapTLS(s, options, true),
-    () => (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)),
+    (s) => wrapTLS(tune(s, options), options, true),
+    () =>
+      (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)) ??
+      socketOptionsProblem(options),
     options?.signal,
   );
 }
@@ -168,9 +178,9 @@ export function listenTCP(
   return listener(
     () => net.createServer({ allowHalfOpen: true, pauseOnConnect: true }),
     'connection',
-    (socket: net.Socket) => wrapTCP(socket, options, true),
+    (socket: net.Socket) => wrapTCP(tune(socket, options), options, true),
     { port, host, backlog: options.backlog },
-    () => portProblem(port),
+    () => portProblem(port) ?? socketOptionsProblem(options),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
   );
@@ -202,9 +212,9 @@ export function listenTLS(
   return listener(
     () => tls.createServer(settings),
     'secureConnection',
-    (socket: tls.TLSSocket) => wrapTLS(socket, options, true),
+    (socket: tls.TLSSocket) => wrapTLS(tune(socket, options), options, true),
     { port, host, backlog: options.backlog },
-    () => portProblem(port),
+    () => portProblem(port) ?? socketOptionsProblem(options),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
   );

@@ -22,10 +22,14 @@ export { monitorSnapshots, applyMonitorEvent, EMPTY_MONITOR_SNAPSHOT } from './m
 export type { MonitorSnapshot, StreamSnapshot } from './monitor-snapshot';
 export type { OperationOptions } from './stream';
 export type { ConnectOptions } from './connect';
+export type { SocketOptions } from './node-socket/options';
+export type { TlsInfo } from './node-socket/tls-info';
+export type { SocketControl } from './transport';
 export { createIPC, connectIPC, listenIPC } from './ipc';
 export type { IPCListenOptions } from './ipc';
 export { chunks } from './adapters/async-iterator';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
-export { toDuplex } from './adapters/duplex';
+export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
+export type { SocketStyleError, ErrorSide } from './adapters/duplex';
 export { withSignal } from './adapters/abort';

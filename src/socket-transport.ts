@@ -7,9 +7,16 @@
 import * as net from 'node:net';
 import type { NetConnectOpts, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import type { StreamKind } from './status';
+import { StreamKind } from './status';
+import { NodeSocketControl } from './node-socket/control';
 import { copyOf } from './internal/byte-queue';
-import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
+import type {
+  LendOutcome,
+  RenegotiateOptions,
+  SocketControl,
+  Transport,
+  TransportEvents,
+} from './transport';
 
 const noop = (): void => undefined;
 
@@ -150,6 +157,7 @@ export class SocketTransport implements Transport {
   #events: TransportEvents | null = null;
   #renegotiating = false;
   #failed = false;
+  #control: SocketControl | null = null;
 
   readonly #owned: boolean;
 
@@ -171,6 +179,11 @@ export class SocketTransport implements Transport {
 
   get renegotiating(): boolean {
     return this.#renegotiating;
+  }
+
+  /** Made on first use: thousands of streams need none. */
+  get control(): SocketControl {
+    return (this.#control ??= new NodeSocketControl(this.#socket, this.kind !== StreamKind.IPC));
   }
 
   start(events: TransportEvents): void {

@@ -13,7 +13,15 @@ import {
 } from 'rxjs';
 import { Status, StreamKind, StreamState } from './status';
 import { StreamError, invalid, toStreamError } from './errors';
-import type { LendOutcome, RenegotiateOptions, Transport, TransportEvents } from './transport';
+import type {
+  LendOutcome,
+  RenegotiateOptions,
+  SocketControl,
+  Transport,
+  TransportEvents,
+} from './transport';
+import { refOn, setKeepAliveOn, setNoDelayOn } from './node-socket/calls';
+import type { TlsInfo } from './node-socket/tls-info';
 import { deliverNow, type Host } from './internal/host';
 import {
   ChunksConsumer,
@@ -372,6 +380,111 @@ export class Stream {
     return this.#write.bytes;
   }
 
+  /**
+   * Sets TCP_NODELAY on the socket (`true`, the default, sends small
+   * segments at once; `false` turns Nagle's algorithm back on). Streams
+   * from the connect/listen helpers start with it set.
+   *
+   * @returns `OK` on TCP and TLS; `Invalid` on IPC and memory streams (they
+   * have no such option), on a closed or destroyed stream, or for a non-boolean.
+   *
+   * @example
+   * ```ts
+   * stream.setNoDelay(false); // batch small segments (Nagle)
+   * ```
+   */
+  setNoDelay(noDelay = true): Status {
+    return setNoDelayOn(this.#control(), noDelay);
+  }
+
+  /**
+   * Turns TCP keep-alive on or off (default off, as `net.Socket`), with the
+   * idle time before the first probe in ms (whole seconds are used; 0 keeps
+   * the system's).
+   *
+   * @returns as {@link Stream.setNoDelay}; also `Invalid` for a negative or non-finite delay.
+   *
+   * @example
+   * ```ts
+   * stream.setKeepAlive(true, 60_000);
+   * ```
+   */
+  setKeepAlive(enable = false, initialDelay = 0): Status {
+    return setKeepAliveOn(this.#control(), enable, initialDelay);
+  }
+
+  /**
+   * Lets the socket keep the process alive again after {@link Stream.unref} (the default).
+   *
+   * @returns `OK` on TCP, TLS and IPC; `Invalid` on memory streams (nothing
+   * to hold the process) and on closed or destroyed streams.
+   *
+   * @example
+   * ```ts
+   * stream.ref();
+   * ```
+   */
+  ref(): Status {
+    return refOn(this.#control(), true);
+  }
+
+  /**
+   * Lets the process exit while this socket is all that is left (an idle
+   * pooled connection, say); pending operations then never complete.
+   *
+   * @returns as {@link Stream.ref}.
+   *
+   * @example
+   * ```ts
+   * stream.unref();
+   * ```
+   */
+  unref(): Status {
+    return refOn(this.#control(), false);
+  }
+
+  /** The peer's IP address (undefined on IPC and memory streams). */
+  get remoteAddress(): string | undefined {
+    return this.#t.control?.remoteAddress;
+  }
+
+  /** The peer's port (undefined on IPC and memory streams). */
+  get remotePort(): number | undefined {
+    return this.#t.control?.remotePort;
+  }
+
+  /** `'IPv4'` or `'IPv6'` (undefined on IPC and memory streams). */
+  get remoteFamily(): string | undefined {
+    return this.#t.control?.remoteFamily;
+  }
+
+  /** The local IP address (undefined on IPC and memory streams). */
+  get localAddress(): string | undefined {
+    return this.#t.control?.localAddress;
+  }
+
+  /** The local port (undefined on IPC and memory streams). */
+  get localPort(): number | undefined {
+    return this.#t.control?.localPort;
+  }
+
+  /**
+   * What the TLS session negotiated (protocol, cipher, ALPN, SNI, peer
+   * certificate and whether it was verified); null on other kinds.
+   *
+   * @example
+   * ```ts
+   * console.log(stream.tlsInfo()?.protocol); // 'TLSv1.3'
+   * ```
+   */
+  tlsInfo(): TlsInfo | null {
+    return this.#t.control?.tlsInfo() ?? null;
+  }
+
+  #control(): SocketControl | null {
+    return this.#destroyed ? null : (this.#t.control ?? null);
+  }
+
   /** A snapshot of the counters and buffers. */
   stats(): StreamStats {
     return {
@@ -595,6 +708,7 @@ export class Stream {
     if (this.#destroyed) return Status.Invalid;
     this.#destroyed = true;
     if (this.#async) {
+      if (this.#fatal === null) this.#write.flushAccepted();
       this.#t.destroy();
     } else {
       const queued = this.#write.takeAll();

@@ -7,6 +7,7 @@
  * @module
  */
 import type { StreamKind } from './status';
+import type { TlsInfo } from './node-socket/tls-info';
 
 /**
  * What a stream did with bytes lent to it ({@link TransportEvents.lend}):
@@ -45,6 +46,35 @@ export interface RenegotiateOptions {
 }
 
 /**
+ * Socket-level controls and facts of a transport over a socket
+ * ({@link Transport.control}). The setters answer false where the socket
+ * has no such option (Unix sockets: no TCP_NODELAY or keep-alive) or is
+ * closed; the addresses are undefined where there are none.
+ */
+export interface SocketControl {
+  /** Sets TCP_NODELAY. */
+  setNoDelay(noDelay: boolean): boolean;
+  /** Sets SO_KEEPALIVE and the idle time before the first probe (ms). */
+  setKeepAlive(enable: boolean, initialDelay: number): boolean;
+  /** Lets the socket keep the process alive again. */
+  ref(): boolean;
+  /** Lets the process exit while the socket is the only thing left. */
+  unref(): boolean;
+  /** The peer's IP address. */
+  readonly remoteAddress: string | undefined;
+  /** The peer's port. */
+  readonly remotePort: number | undefined;
+  /** `'IPv4'` or `'IPv6'`. */
+  readonly remoteFamily: string | undefined;
+  /** The local IP address. */
+  readonly localAddress: string | undefined;
+  /** The local port. */
+  readonly localPort: number | undefined;
+  /** What a TLS session negotiated; null when it is not TLS. */
+  tlsInfo(): TlsInfo | null;
+}
+
+/**
  * A byte transport. Implementations: the Node socket transport (TCP, TLS,
  * IPC) and the memory transport.
  */
@@ -59,6 +89,8 @@ export interface Transport {
    * bytes still in flight or send an RST. False for memory.
    */
   readonly lingers: boolean;
+  /** Socket-level controls and facts; absent where there is no socket (memory). */
+  readonly control?: SocketControl;
   /** True while a TLS renegotiation is in progress. */
   readonly renegotiating: boolean;
   /** Starts reporting to `events`, paused. */

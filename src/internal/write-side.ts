@@ -176,19 +176,27 @@ export class WriteSide {
     return this.buffer.take();
   }
 
+  /**
+   * Sends what was accepted at the end of the current synchronous run (a
+   * microtask without a scheduler, else on the scheduler): every write of
+   * one run leaves in one transport write, the first included, and no
+   * later than the run ends (no Nagle-like wait). While a write is in
+   * flight, later ones gather and leave together when it is done.
+   */
   #scheduleFlush(): void {
     if (this.#flushPending || this.#inFlight > 0) return;
-    if (this.#host.direct) {
-      // Nothing in flight: send now (lowest latency). While this write is in flight, later
-      // writes gather in the buffer and leave together when it is done: coalescing without delay.
-      this.#flushNow();
-      return;
-    }
     this.#flushPending = true;
-    this.#host.defer(() => {
-      this.#flushPending = false;
-      this.#flushNow();
-    });
+    this.#host.defer(this.#onFlushDue);
+  }
+
+  readonly #onFlushDue = (): void => {
+    this.#flushPending = false;
+    this.#flushNow();
+  };
+
+  /** Hands what is accepted to the transport now (a destroy in async mode: what was accepted leaves). */
+  flushAccepted(): void {
+    this.#flushNow();
   }
 
   #flushNow(): void {
@@ -328,14 +336,14 @@ export class WriteSide {
   /**
    * Whether the next `remaining` bytes of a write go to the transport by
    * reference rather than copied: large writes always on sockets (even
-   * behind queued bytes, which then go first), and when nothing is pending;
-   * small writes only on an idle socket stream. With a scheduler (memory,
-   * marble tests), only large writes on an idle stream.
+   * behind queued bytes, which then go first), and when nothing is pending.
+   * With a scheduler (memory, marble tests), only large writes on an idle
+   * stream. Small writes are always copied and leave with the rest of their
+   * run (see `#scheduleFlush`).
    */
   #byReference(remaining: number): boolean {
-    const idle = this.pending === 0;
-    if (remaining >= ZERO_COPY_MIN) return idle || this.#host.direct;
-    return idle && this.#host.direct;
+    if (remaining < ZERO_COPY_MIN) return false;
+    return this.pending === 0 || this.#host.direct;
   }
 
   #finish<T>(op: WriteOp, value: T): void {

@@ -1,0 +1,387 @@
+/**
+ * {@link SocketDuplex}: a stream as a Node `Duplex` that clients take for a
+ * `net.Socket` (made by `toDuplex`).
+ *
+ * @module
+ */
+import { isIPv6 } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
+import { concat, isObservable, take, type Observable, type Subscription } from 'rxjs';
+import { own } from '../own';
+import { StreamKind, StreamState } from '../../status';
+import type { Stream } from '../../stream';
+import { IdleTimer } from './idle-timer';
+import { toNodeError } from './node-error';
+
+/** Corked chunks up to this many bytes in all are joined into one `writeAll`. */
+const JOIN_MAX = 64 * 1024;
+
+type Work = (stream: Stream) => void;
+/** Socket settings asked for before the connection exists, applied when it does. */
+interface Settings {
+  noDelay?: boolean;
+  keepAlive?: [boolean, number];
+  ref?: boolean;
+}
+
+/**
+ * A Node `Duplex` over a {@link Stream} that follows `net.Socket`'s
+ * contract where clients rely on it: `pg`, `http`/`https` agents, `http2`,
+ * `undici`, `ws` and the like take it for a socket. Made by `toDuplex`;
+ * see there for reading, writing, ownership and errors.
+ *
+ * Socket members forward to the stream: `setNoDelay`, `setKeepAlive`,
+ * `ref`/`unref` (remembered and applied on connection when called before
+ * it; on IPC and memory streams they do nothing), `address()`, the
+ * `remote*`/`local*` getters, `bytesRead`/`bytesWritten` (the stream's
+ * counters), `connecting`, `pending`, `readyState`, `setTimeout` and
+ * `connect()`.
+ *
+ * @example
+ * ```ts
+ * const socket: SocketDuplex = toDuplex(connectTCP(5432, '127.0.0.1'));
+ * socket.setNoDelay(true).setKeepAlive(true, 10_000);
+ * socket.connect(() => console.log('connected to', socket.remoteAddress, socket.remotePort));
+ * ```
+ */
+export class SocketDuplex extends Duplex {
+  #stream: Stream | null = null;
+  readonly #source: Observable<Stream> | null = null;
+  #connecting = false;
+  #started = false;
+  #connect: Subscription | null = null;
+  #waiting: Work[] | null = null;
+  #wantRead = false;
+  #reading: Subscription | null = null;
+  #settings: Settings | null = null;
+  #timeout: number | undefined = undefined;
+  readonly #idle = new IdleTimer(() => this.emit('timeout'));
+
+  /** @param source - a stream (owned from here on), or a cold observable that connects one. */
+  constructor(source: Stream | Observable<Stream>) {
+    super({ allowHalfOpen: true });
+    if (isObservable(source)) {
+      this.#source = source;
+      this.#connecting = true;
+      this.on('newListener', onNewListener);
+    } else {
+      own(source);
+      this.#stream = source;
+    }
+  }
+
+  /** True from creation over an observable until connected (or destroyed), as `net.Socket`'s. */
+  get connecting(): boolean {
+    return this.#connecting;
+  }
+
+  /** True while there is no connection: not yet connected, or destroyed (as `net.Socket`'s). */
+  get pending(): boolean {
+    return this.#stream === null || this.destroyed;
+  }
+
+  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`, as `net.Socket`'s. */
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.#connecting) return 'opening';
+    if (this.readable) return this.writable ? 'open' : 'readOnly';
+    return this.writable ? 'writeOnly' : 'closed';
+  }
+
+  /** The idle time set by {@link SocketDuplex.setTimeout} (ms), or undefined. */
+  get timeout(): number | undefined {
+    return this.#timeout;
+  }
+
+  /** The peer's address (undefined before the connection, and on IPC and memory streams). */
+  get remoteAddress(): string | undefined {
+    return this.#stream?.remoteAddress;
+  }
+
+  /** The peer's port. */
+  get remotePort(): number | undefined {
+    return this.#stream?.remotePort;
+  }
+
+  /** `'IPv4'` or `'IPv6'`. */
+  get remoteFamily(): string | undefined {
+    return this.#stream?.remoteFamily;
+  }
+
+  /** The local address. */
+  get localAddress(): string | undefined {
+    return this.#stream?.localAddress;
+  }
+
+  /** The local port. */
+  get localPort(): number | undefined {
+    return this.#stream?.localPort;
+  }
+
+  /** Bytes the stream has delivered (0 before the connection). */
+  get bytesRead(): number {
+    return this.#stream?.bytesRead ?? 0;
+  }
+
+  /** Bytes the stream has accepted (0 before the connection; Node's own buffer not counted). */
+  get bytesWritten(): number {
+    return this.#stream?.bytesWritten ?? 0;
+  }
+
+  /** `{ address, family, port }` of the local end, or `{}` when there is none (as `net.Socket`'s). */
+  address(): AddressInfo | Record<string, never> {
+    const address = this.localAddress;
+    const port = this.localPort;
+    if (address === undefined || port === undefined) return {};
+    return { address, port, family: isIPv6(address) ? 'IPv6' : 'IPv4' };
+  }
+
+  /** Sets TCP_NODELAY (default true); before the connection, on connection. */
+  setNoDelay(noDelay = true): this {
+    if (this.#stream === null) (this.#settings ??= {}).noDelay = noDelay;
+    else this.#stream.setNoDelay(noDelay);
+    return this;
+  }
+
+  /** Sets TCP keep-alive (default off) and its initial delay in ms. */
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    if (this.#stream === null) (this.#settings ??= {}).keepAlive = [enable, initialDelay];
+    else this.#stream.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+
+  /** Lets the socket keep the process alive (the default). */
+  ref(): this {
+    if (this.#stream === null) (this.#settings ??= {}).ref = true;
+    else this.#stream.ref();
+    return this;
+  }
+
+  /** Lets the process exit while this socket is all that is left (idle pooled connections). */
+  unref(): this {
+    if (this.#stream === null) (this.#settings ??= {}).ref = false;
+    else this.#stream.unref();
+    return this;
+  }
+
+  /**
+   * As `net.Socket#setTimeout`: emits `'timeout'` after `ms` without reads
+   * or writes, again after the next activity and `ms` more; 0 turns it off
+   * (and removes `callback`). It does not destroy: the listener decides.
+   * The timer never keeps the process alive.
+   *
+   * @throws RangeError (`ERR_OUT_OF_RANGE`) for a negative or non-finite `ms`.
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw Object.assign(new RangeError(`timeout must be a finite number >= 0, got ${ms}`), {
+        code: 'ERR_OUT_OF_RANGE',
+      });
+    }
+    if (this.destroyed) return this;
+    this.#timeout = ms;
+    this.#idle.set(ms);
+    if (ms === 0) {
+      if (callback !== undefined) this.off('timeout', callback);
+    } else if (callback !== undefined) this.once('timeout', callback);
+    return this;
+  }
+
+  /**
+   * Connects now (over an observable; the target is the observable's: the
+   * arguments a client passes, `port`/`host` or options, are ignored but for
+   * a trailing `'connect'` listener). Emits `'connect'`, `'secureConnect'`
+   * for TLS, and `'ready'`. On a Duplex that is already connected (made over
+   * a stream, or connected before) it emits `'connect'` and `'ready'` on the
+   * next tick, for clients (`pg`) that always call `connect()`.
+   */
+  connect(...args: unknown[]): this {
+    const listener = args[args.length - 1];
+    if (typeof listener === 'function') this.once('connect', listener as () => void);
+    if (this.#stream !== null) process.nextTick(emitConnected, this, false);
+    else this.#startConnect();
+    return this;
+  }
+
+  /** @internal Node's read hook: one chunk of `reads$` (zero-copy) per call. */
+  override _read(): void {
+    const stream = this.#stream;
+    if (stream === null) {
+      this.#wantRead = true;
+      this.#startConnect();
+      return;
+    }
+    if (this.#reading !== null) return;
+    let ended = false;
+    let got: Buffer | null = null;
+    const sub = stream.reads$.pipe(take(1)).subscribe({
+      next: (chunk) => (got = chunk),
+      complete: () => (ended = true),
+      error: (error: unknown) => {
+        this.#reading = null;
+        this.destroy(toNodeError(error, 'read'));
+      },
+    });
+    // Pushed from a finalizer, run once take(1) has let go of reads$: a push may call read() again.
+    sub.add(() => {
+      if (!ended) return;
+      this.#reading = null;
+      if (got !== null) this.#idle.touch();
+      this.push(got);
+    });
+    if (!sub.closed) this.#reading = sub;
+  }
+
+  /** @internal Node's write hook: `writeAll`; an empty chunk is done at once, nothing sent. */
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (e?: Error) => void): void {
+    if (chunk.length === 0) {
+      callback();
+      return;
+    }
+    this.#with((stream) => this.#writeAll(stream, chunk, callback));
+  }
+
+  /** @internal Node's corked writes: handed to the stream as one write (joined when small). */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (e?: Error | null) => void,
+  ): void {
+    const bufs: Buffer[] = [];
+    let total = 0;
+    for (const { chunk } of chunks) {
+      if (chunk.length === 0) continue;
+      bufs.push(chunk);
+      total += chunk.length;
+    }
+    if (total === 0) {
+      callback();
+      return;
+    }
+    this.#with((stream) => {
+      if (bufs.length === 1 || total <= JOIN_MAX) {
+        this.#writeAll(stream, bufs.length === 1 ? bufs[0] : Buffer.concat(bufs, total), callback);
+        return;
+      }
+      concat(...bufs.map((b) => stream.writeAll(b))).subscribe({
+        complete: () => this.#wrote(callback),
+        error: (error: unknown) => callback(toNodeError(error, 'write')),
+      });
+    });
+  }
+
+  /** @internal `end()`: half-closes once every byte reached the kernel. */
+  override _final(callback: (e?: Error | null) => void): void {
+    this.#with((stream) =>
+      stream.flush().subscribe({
+        complete: () => {
+          if (stream.state === StreamState.Open) stream.shutdownWrite();
+          callback();
+        },
+        error: (error: unknown) => callback(toNodeError(error, 'write')),
+      }),
+    );
+  }
+
+  /** @internal Destroying the Duplex destroys the stream (or cancels the connection attempt). */
+  override _destroy(error: Error | null, callback: (e: Error | null) => void): void {
+    this.#reading?.unsubscribe();
+    this.#reading = null;
+    this.#connect?.unsubscribe();
+    this.#connect = null;
+    this.#waiting = null;
+    this.#connecting = false;
+    this.#idle.stop();
+    this.#stream?.destroy();
+    callback(error);
+  }
+
+  #writeAll(stream: Stream, chunk: Buffer, callback: (e?: Error) => void): void {
+    stream.writeAll(chunk).subscribe({
+      complete: () => this.#wrote(callback),
+      error: (error: unknown) => callback(toNodeError(error, 'write')),
+    });
+  }
+
+  #wrote(callback: () => void): void {
+    this.#idle.touch();
+    callback();
+  }
+
+  /** Runs `work` with the stream: now, or once connected (connecting if need be). */
+  #with(work: Work): void {
+    if (this.#stream !== null) {
+      work(this.#stream);
+      return;
+    }
+    (this.#waiting ??= []).push(work);
+    this.#startConnect();
+  }
+
+  /** Subscribes to the source (once). */
+  #startConnect(): void {
+    if (this.#source === null || this.#started || this.destroyed) return;
+    this.#started = true;
+    let got = false;
+    const sub = this.#source.pipe(take(1)).subscribe({
+      next: (stream) => {
+        got = true;
+        this.#connected(stream);
+      },
+      error: (error: unknown) => this.destroy(toNodeError(error, 'connect')),
+      complete: () => {
+        if (!got) this.destroy(noStream());
+      },
+    });
+    if (!sub.closed) this.#connect = sub;
+  }
+
+  #connected(stream: Stream): void {
+    own(stream);
+    if (this.destroyed) {
+      stream.destroy();
+      return;
+    }
+    this.#stream = stream;
+    this.#connecting = false;
+    this.#connect = null;
+    this.off('newListener', onNewListener);
+    this.#apply(stream);
+    this.#idle.touch();
+    emitConnected(this, stream.kind === StreamKind.TLSStream);
+    const waiting = this.#waiting ?? [];
+    this.#waiting = null;
+    for (const work of waiting) if (!this.destroyed) work(stream);
+    if (this.#wantRead && !this.destroyed) {
+      this.#wantRead = false;
+      this._read();
+    }
+  }
+
+  #apply(stream: Stream): void {
+    const settings = this.#settings;
+    this.#settings = null;
+    if (settings === null) return;
+    if (settings.noDelay !== undefined) stream.setNoDelay(settings.noDelay);
+    if (settings.keepAlive !== undefined) stream.setKeepAlive(...settings.keepAlive);
+    if (settings.ref === false) stream.unref();
+  }
+}
+
+/** `'connect'` (+ `'secureConnect'` for TLS) and `'ready'`, in `net`/`tls` order. */
+function emitConnected(duplex: SocketDuplex, tls: boolean): void {
+  if (duplex.destroyed) return;
+  duplex.emit('connect');
+  if (tls) duplex.emit('secureConnect');
+  duplex.emit('ready');
+}
+
+/** Someone waits for the connection: it is wanted now. */
+function onNewListener(this: SocketDuplex, event: string | symbol): void {
+  if (event === 'connect' || event === 'secureConnect' || event === 'ready') this.connect();
+}
+
+function noStream(): Error {
+  return Object.assign(new Error('the connection observable completed without a stream'), {
+    code: 'ECONNREFUSED',
+  });
+}
