@@ -14,11 +14,20 @@ import { connectLending } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
+import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
 
 /** Options of the connect helpers: the stream's options, plus cancellation by signal. */
 export interface ConnectOptions extends StreamOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
   signal?: AbortSignal;
+  /**
+   * Bounds the attempt (ms, on `scheduler`): TCP connect plus, for TLS, the
+   * handshake. On expiry the attempt is aborted (the socket destroyed) and
+   * the observable errors with `StreamError` `SysError` whose `cause.code` is
+   * `'ETIMEDOUT'`. Default: none (the kernel's own limit, minutes for a
+   * silent host). See {@link limitConnect}.
+   */
+  connectTimeout?: number;
 }
 
 /** Options of the listeners. */
@@ -27,6 +36,13 @@ export interface ListenOptions extends ConnectOptions {
   onListening?: (address: net.AddressInfo) => void;
   /** Pending-connection backlog. */
   backlog?: number;
+  /**
+   * TLS listeners: a client that has not finished its handshake this long
+   * (ms) after connecting is dropped (it never becomes a stream; the server
+   * keeps accepting). Default {@link DEFAULT_HANDSHAKE_TIMEOUT} (10 s);
+   * Node's own default is 120 s.
+   */
+  handshakeTimeout?: number;
 }
 
 /** The lowest TLS version the helpers accept unless told otherwise. */
@@ -62,6 +78,7 @@ export function connectTCP(
     (socket) => wrapTCP(socket, options, true),
     () => portProblem(port),
     options?.signal,
+    options,
   );
 }
 
@@ -91,6 +108,7 @@ export function connectTLS(
     (s) => wrapTLS(s, options, true),
     () => (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)),
     options?.signal,
+    options,
   );
 }
 
@@ -105,8 +123,9 @@ export function connector<S extends net.Socket>(
   wrap: (socket: S) => Stream,
   problem: () => string | null,
   signal: AbortSignal | undefined,
+  limit?: ConnectOptions,
 ): Observable<Stream> {
-  const connect$ = new Observable<Stream>((sub) => {
+  const attempt$ = new Observable<Stream>((sub) => {
     const refused = problem();
     if (refused !== null) {
       sub.error(invalid(refused));
@@ -131,6 +150,7 @@ export function connector<S extends net.Socket>(
       if (!handed) socket.destroy();
     };
   });
+  const connect$ = limitConnect(attempt$, limit);
   return signal === undefined ? connect$ : withSignal(connect$, signal);
 }
 
@@ -196,6 +216,7 @@ export function listenTLS(
 ): Observable<Stream> {
   const settings: tls.TlsOptions = {
     minVersion: DEFAULT_MIN_TLS_VERSION,
+    handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     ...tlsOptions,
     allowHalfOpen: true,
   };
@@ -204,7 +225,7 @@ export function listenTLS(
     'secureConnection',
     (socket: tls.TLSSocket) => wrapTLS(socket, options, true),
     { port, host, backlog: options.backlog },
-    () => portProblem(port),
+    () => portProblem(port) ?? timeoutProblem('handshakeTimeout', options.handshakeTimeout),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
   );

@@ -29,3 +29,5 @@ export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
 export { toDuplex } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
+export { timedOut, limitConnect, DEFAULT_HANDSHAKE_TIMEOUT } from './connection/timeouts';
+export type { ConnectLimit } from './connection/timeouts';
