@@ -31,3 +31,8 @@ export { toDuplex } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
 export { timedOut, limitConnect, DEFAULT_HANDSHAKE_TIMEOUT } from './connection/timeouts';
 export type { ConnectLimit } from './connection/timeouts';
+export { reconnecting, Reconnecting, retrySysErrors } from './connection/reconnecting';
+export type { ReconnectOptions, ReconnectState, ReconnectStatus } from './connection/reconnecting';
+export { backoffDelay, DEFAULT_BACKOFF } from './connection/backoff';
+export type { BackoffOptions } from './connection/backoff';
+export { DEFAULT_MAX_QUEUED } from './connection/write-queue';
