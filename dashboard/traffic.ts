@@ -131,7 +131,8 @@ class Traffic {
     label: string,
   ): Observable<number> {
     return new Observable<number>((subscriber) =>
-      listen({ onListening: (address) => subscriber.next(address.port) })
+      // Half-open on purpose: it keeps sending a trailer after the client's FIN.
+      listen({ allowHalfOpen: true, onListening: (address) => subscriber.next(address.port) })
         .pipe(mergeMap((stream) => this.#serve(stream, label)))
         .subscribe({ error: (e: unknown) => subscriber.error(e) }),
     );

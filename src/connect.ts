@@ -19,6 +19,7 @@ import {
   socketOptionsProblem,
   type SocketOptions,
 } from './node-socket/options';
+import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
 
 /**
  * Options of the connect helpers: the stream's options, the socket's
@@ -27,6 +28,14 @@ import {
 export interface ConnectOptions extends StreamOptions, SocketOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
   signal?: AbortSignal;
+  /**
+   * Bounds the attempt (ms, on `scheduler`): TCP connect plus, for TLS, the
+   * handshake. On expiry the attempt is aborted (the socket destroyed) and
+   * the observable errors with `StreamError` `SysError` whose `cause.code` is
+   * `'ETIMEDOUT'`. Default: none (the kernel's own limit, minutes for a
+   * silent host). See {@link limitConnect}.
+   */
+  connectTimeout?: number;
 }
 
 /** Options of the listeners. */
@@ -35,6 +44,13 @@ export interface ListenOptions extends ConnectOptions {
   onListening?: (address: net.AddressInfo) => void;
   /** Pending-connection backlog. */
   backlog?: number;
+  /**
+   * TLS listeners: a client that has not finished its handshake this long
+   * (ms) after connecting is dropped (it never becomes a stream; the server
+   * keeps accepting). Default {@link DEFAULT_HANDSHAKE_TIMEOUT} (10 s);
+   * Node's own default is 120 s.
+   */
+  handshakeTimeout?: number;
 }
 
 /** The lowest TLS version the helpers accept unless told otherwise. */
@@ -70,6 +86,7 @@ export function connectTCP(
     (socket) => wrapTCP(tune(socket, options), options, true),
     () => portProblem(port) ?? socketOptionsProblem(options),
     options?.signal,
+    options,
   );
 }
 
@@ -101,6 +118,7 @@ export function connectTLS(
       (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)) ??
       socketOptionsProblem(options),
     options?.signal,
+    options,
   );
 }
 
@@ -115,8 +133,9 @@ export function connector<S extends net.Socket>(
   wrap: (socket: S) => Stream,
   problem: () => string | null,
   signal: AbortSignal | undefined,
+  limit?: ConnectOptions,
 ): Observable<Stream> {
-  const connect$ = new Observable<Stream>((sub) => {
+  const attempt$ = new Observable<Stream>((sub) => {
     const refused = problem();
     if (refused !== null) {
       sub.error(invalid(refused));
@@ -141,6 +160,7 @@ export function connector<S extends net.Socket>(
       if (!handed) socket.destroy();
     };
   });
+  const connect$ = limitConnect(attempt$, limit);
   return signal === undefined ? connect$ : withSignal(connect$, signal);
 }
 
@@ -206,6 +226,7 @@ export function listenTLS(
 ): Observable<Stream> {
   const settings: tls.TlsOptions = {
     minVersion: DEFAULT_MIN_TLS_VERSION,
+    handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     ...tlsOptions,
     allowHalfOpen: true,
   };
@@ -214,7 +235,10 @@ export function listenTLS(
     'secureConnection',
     (socket: tls.TLSSocket) => wrapTLS(tune(socket, options), options, true),
     { port, host, backlog: options.backlog },
-    () => portProblem(port) ?? socketOptionsProblem(options),
+    () =>
+      portProblem(port) ??
+      socketOptionsProblem(options) ??
+      timeoutProblem('handshakeTimeout', options.handshakeTimeout),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
   );

@@ -85,6 +85,7 @@ export function connectIPC(path: string, options?: ConnectOptions): Observable<S
     (socket) => wrapIPC(socket, options, true),
     () => pathProblem(path),
     options?.signal,
+    options,
   );
 }
 

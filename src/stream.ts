@@ -35,6 +35,7 @@ import { lengthFor, sizeOption, trusted } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
+import { Activity, idleWatch, makeActivity } from './connection/activity';
 
 export type { TryResult } from './internal/read-side';
 
@@ -71,6 +72,27 @@ export interface StreamOptions {
    * and avoids the RST that closing over unread input sends. Default 2000.
    */
   closeTimeout?: number;
+  /**
+   * Fails the stream when no byte was received and none sent for this long
+   * (ms, on the scheduler): `SysError` (code 1) whose `cause.code` is
+   * `'ETIMEDOUT'`, state Error, pending operations error with it. Catches a
+   * peer that vanished without a FIN or RST (a reader alone never learns;
+   * TCP keep-alive is the kernel's slower way). Default: none. For a
+   * heartbeat before failing, see {@link Stream.idle$}.
+   */
+  idleTimeout?: number;
+  /**
+   * What the peer's end of stream does. `true`: half-close — the stream
+   * stays Open, reads answer StreamClosed, writes go on until you close.
+   * `false`: once the peer has ended and every byte received has been read,
+   * the stream finishes by itself — a write-side operation pending then
+   * completes first, accepted bytes are sent, then its own end, and the
+   * state goes ShutdownWr → Closed; later writes answer Invalid.
+   * Default: **false** for streams the connect/listen helpers make, **true**
+   * for `createTCP`/`createTLS`/`createIPC` over your socket and for
+   * `memoryPair` (your socket, your rules).
+   */
+  allowHalfOpen?: boolean;
 }
 
 /** Default of {@link StreamOptions.closeTimeout}: 2000 ms. */
@@ -191,11 +213,25 @@ export class Stream {
     }
 
     data(chunk: Buffer): void {
+      this.#stream.#activity?.received();
       this.#stream.#read.onData(chunk);
     }
 
     lend(view: Buffer, mayKeep: boolean): LendOutcome {
+      this.#stream.#activity?.received();
       return this.#stream.#read.onLend(view, mayKeep, view.buffer.byteLength);
+    }
+
+    sent(): void {
+      this.#stream.#activity?.sent();
+    }
+
+    drained(): void {
+      if (!this.#stream.#halfOpen) this.deliver(() => this.#stream.#finishAfterPeer());
+    }
+
+    writeSettled(): void {
+      if (this.#stream.#finishWaiting) this.deliver(() => this.#stream.#finishAfterPeer());
     }
 
     end(): void {
@@ -241,6 +277,9 @@ export class Stream {
   #linger: Subscription | null = null;
   #closeWaiters: Array<() => void> | null = null;
   #renegotiation: Subscriber<void> | null = null;
+  #activity: Activity | null;
+  readonly #halfOpen: boolean;
+  #finishWaiting = false;
 
   /**
    * Wraps a {@link Transport}. Most code uses the `create*`/`connect*`
@@ -262,6 +301,8 @@ export class Stream {
       throw invalid(`closeTimeout must be a finite number >= 0, got ${String(closeTimeout)}`);
     }
     this.#closeTimeout = closeTimeout;
+    this.#activity = makeActivity(options);
+    this.#halfOpen = options.allowHalfOpen !== false;
     this.#scheduler = options.scheduler;
     this.#t = transport;
     const core = new Stream.#Core(this, transport, options.scheduler);
@@ -273,6 +314,7 @@ export class Stream {
       : undefined;
     this.#state = new StateCell(StreamState.Open, onChange);
     transport.start(core);
+    this.#activity?.arm(this.state$, options.idleTimeout, (e) => this.#fail(e));
     if (trace.enabled)
       trace('stream %d: created, kind %s, fd %d', this.#id, transport.kind, transport.fd);
   }
@@ -343,6 +385,27 @@ export class Stream {
     return (this.#writable$ ??= new Observable<void>((sub) =>
       this.#watch(sub, (w) => this.#write.watch(w)),
     ));
+  }
+
+  /**
+   * Heartbeat: emits each time `ms` pass with no byte received — first `ms`
+   * after the later of the subscription and the last byte, then every `ms`
+   * while the silence lasts — on the stream's scheduler; completes when the
+   * stream is Closed or in Error. Not an operation (any number of
+   * subscribers, no effect on reading). Sending does not count. Errors
+   * `Invalid` for a bad `ms`. To fail instead, see `idleTimeout`.
+   *
+   * @example
+   * ```ts
+   * stream.idle$(15_000).pipe(switchMap(() => stream.writeAll(PING))).subscribe();
+   * ```
+   */
+  idle$(ms: number): Observable<void> {
+    if (this.#activity === null) {
+      this.#activity = new Activity(this.#scheduler ?? asyncScheduler);
+      this.#activity.follow(this.state$);
+    }
+    return idleWatch(this.#activity, this.state$, ms);
   }
 
   /** The transport kind (the seed's GetKind). */
@@ -893,6 +956,13 @@ export class Stream {
   #onEnd(): void {
     this.#read.onEnd();
     if (this.#linger !== null) this.#finishClose();
+  }
+
+  /** The peer ended and everything was read: finish, unless half-open (see `allowHalfOpen`). */
+  #finishAfterPeer(): void {
+    if (this.#destroyed || this.#fatal !== null || this.state !== StreamState.Open) return;
+    this.#finishWaiting = this.#write.busy;
+    if (!this.#finishWaiting) this.shutdownWrite();
   }
 
   #fail(error: unknown): void {

@@ -79,8 +79,20 @@ export function wrapSocket<S extends net.Socket>(
   // a peer-name object on each, which thousands of streams pay for.
   const refused = owned ? null : problem(socket);
   if (refused !== null) throw invalid(`${who}: ${refused}`);
-  socket.allowHalfOpen = true;
-  return new Stream(new SocketTransport(kind, socket, owned), options);
+  socket.allowHalfOpen = true; // the stream decides what the peer's end does (allowHalfOpen)
+  return new Stream(
+    new SocketTransport(kind, socket, owned),
+    owned ? helperOptions(options) : options,
+  );
+}
+
+/**
+ * The one place of the rule: streams the connect/listen helpers make finish
+ * by themselves when the peer ends (`allowHalfOpen` false) unless told
+ * otherwise; streams over a caller's socket keep the seed's half-close.
+ */
+function helperOptions(options: StreamOptions | undefined): StreamOptions {
+  return options?.allowHalfOpen === undefined ? { ...options, allowHalfOpen: false } : options;
 }
 
 /** Throws Invalid unless `socket` is a live, connected `net.Socket`. */

@@ -52,7 +52,8 @@ async function pair(kind: 'tcp' | 'tls', cleanup: Subscription): Promise<[Stream
   const certs = testCerts();
   const accepted = new ReplaySubject<Stream>(1);
   const port = await new Promise<number>((resolve, reject) => {
-    const options = { onListening: (a: net.AddressInfo) => resolve(a.port) };
+    // Half-open: the spec walks the server through ShutdownWr by hand.
+    const options = { allowHalfOpen: true, onListening: (a: net.AddressInfo) => resolve(a.port) };
     const server$ =
       kind === 'tcp'
         ? listenTCP(0, HOST, options)
@@ -61,8 +62,11 @@ async function pair(kind: 'tcp' | 'tls', cleanup: Subscription): Promise<[Stream
   });
   const client$ =
     kind === 'tcp'
-      ? connectTCP(port, HOST)
-      : connectTLS({ host: HOST, port, servername: 'localhost', ca: certs.ca });
+      ? connectTCP(port, HOST, { allowHalfOpen: true })
+      : connectTLS(
+          { host: HOST, port, servername: 'localhost', ca: certs.ca },
+          { allowHalfOpen: true },
+        );
   const client = await firstValueFrom(client$);
   const server = await firstValueFrom(accepted);
   cleanup.add(() => {

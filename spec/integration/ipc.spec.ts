@@ -39,17 +39,17 @@ describe('IPC streams (Unix domain sockets)', () => {
   const opened: Stream[] = [];
 
   /** A listening server at `path`; resolves with a connected [client, server] pair. */
-  async function pair(): Promise<[Stream, Stream]> {
+  async function pair(allowHalfOpen?: boolean): Promise<[Stream, Stream]> {
     let listening!: () => void;
     const ready = new Promise<void>((resolve) => (listening = resolve));
     const accepted = new Promise<Stream>((resolve, reject) => {
-      server = listenIPC(path, { onListening: listening }).subscribe({
+      server = listenIPC(path, { onListening: listening, allowHalfOpen }).subscribe({
         next: resolve,
         error: reject,
       });
     });
     await ready;
-    const client = await firstValueFrom(connectIPC(path));
+    const client = await firstValueFrom(connectIPC(path, { allowHalfOpen }));
     const srv = await accepted;
     opened.push(client, srv);
     return [client, srv];
@@ -109,7 +109,7 @@ describe('IPC streams (Unix domain sockets)', () => {
   });
 
   it('keeps reading after shutdownWrite (half-close) and shows ShutdownWr', async () => {
-    const [client, srv] = await pair();
+    const [client, srv] = await pair(true);
     const states: StreamState[] = [];
     client.state$.subscribe((s) => states.push(s));
     await lastValueFrom(client.writeAll(Buffer.from('request')));

@@ -240,7 +240,10 @@ describe('fault matrix: TLS end of stream', () => {
     });
     await listen(proxy);
     const stream = await firstValueFrom(
-      connectTLS({ port: portOf(proxy), host: '127.0.0.1', servername: 'localhost', ca: certs.ca }),
+      connectTLS(
+        { port: portOf(proxy), host: '127.0.0.1', servername: 'localhost', ca: certs.ca },
+        { allowHalfOpen: true }, // these rows check the seed's half-close after the peer's end
+      ),
     );
     return {
       stream,

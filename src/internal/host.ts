@@ -24,6 +24,12 @@ export interface Host {
   useAsync(): void;
   /** A close's end of stream has left: close the transport (after lingering), then call `done`. */
   closeNow(done: () => void): void;
+  /** Bytes reached the kernel (activity, for the idle timeout). */
+  sent(): void;
+  /** The peer has ended and every byte received has been read (called once). */
+  drained(): void;
+  /** A write-side operation finished or was cancelled. */
+  writeSettled(): void;
 }
 
 /**

@@ -50,6 +50,7 @@ export class ReadSide {
   bytes = 0;
   #eof = false;
   #eofError: StreamError | null = null;
+  #drainedTold = false;
   #closed: StreamError | null = null; // set by a local close/destroy
   /** Set at the first byte dropped while close() lingers: what comes after it is not contiguous. */
   #hole: StreamError | null = null;
@@ -153,6 +154,14 @@ export class ReadSide {
     this.#updateFlow();
     this.notify();
     this.#schedulePump();
+    this.#checkDrained();
+  }
+
+  /** Tells the host, once, when the peer has ended and every byte received has been read. */
+  #checkDrained(): void {
+    if (!this.#eof || this.queue.length > 0 || this.#drainedTold) return;
+    this.#drainedTold = true;
+    this.#host.drained();
   }
 
   /** Ends the read side locally (close or destroy): pending consumers get `reason` after the queue. */
@@ -200,6 +209,7 @@ export class ReadSide {
       const n = this.queue.copyTo(buf, max);
       this.bytes += n;
       this.#updateFlow();
+      this.#checkDrained();
       return { status: Status.OK, bytes: n };
     }
     const end = this.#endStatus();
@@ -306,6 +316,7 @@ export class ReadSide {
       else c.sub.error(this.#endError());
     }
     this.#updateFlow();
+    this.#checkDrained();
   }
 
   #updateFlow(): void {

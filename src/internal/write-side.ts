@@ -133,6 +133,7 @@ export class WriteSide {
   detach(op: WriteOp): void {
     if (this.#op !== op) return;
     this.#op = null;
+    this.#host.writeSettled();
     // A close not yet begun is cancelled; once its end of stream is leaving it completes unheard.
     if (op.kind === 'close' && this.#finForClose && this.#fin === 'wanted') {
       this.#fin = 'none';
@@ -236,6 +237,7 @@ export class WriteSide {
       this.#host.fail(error);
       return;
     }
+    this.#host.sent();
     if (carried !== null) this.#release(carried);
     this.#progress();
     this.#flushNow();
@@ -349,6 +351,7 @@ export class WriteSide {
   #finish<T>(op: WriteOp, value: T): void {
     this.#op = null;
     this.#host.deliverTo(nextAndComplete, op.sub as Subscriber<T>, value);
+    this.#host.writeSettled();
   }
 }
 

@@ -174,7 +174,9 @@ export function tcpConnectPairs(): PairFactory {
     start: () => listen(server),
     open: async (options) => {
       const serverSide = nextAccepted();
-      const b = await firstValueFrom(connectTCP(portOf(server), '127.0.0.1', options));
+      // The scenarios half-close and then reply: the seed's half-open behaviour.
+      const halfOpen = { ...options, allowHalfOpen: true };
+      const b = await firstValueFrom(connectTCP(portOf(server), '127.0.0.1', halfOpen));
       const s = await serverSide;
       return pairOf(createTCP(s, options), b, [s]);
     },
