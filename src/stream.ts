@@ -27,6 +27,9 @@ import { lengthFor, sizeOption } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
+import { isCodec, type Codec } from './codecs/codec';
+import { framesConsumer } from './codecs/frames';
+import { sourceOp, type WriteSource } from './codecs/write-from';
 
 export type { TryResult } from './internal/read-side';
 
@@ -301,6 +304,33 @@ export class Stream {
   }
 
   /**
+   * Decoded frames (see {@link Codec}, {@link lines}, {@link lengthPrefixed}):
+   * a cold read-side operation like `reads$` (one at a time; a second one
+   * errors with `Invalid`, code 3). Completes at the peer's end of stream
+   * after the last whole frame; bytes left that make no whole frame error
+   * with status StreamClosed (code 2) unless the codec allows partial frames.
+   * A frame the codec refuses (longer than its `maxLength`…) errors with the
+   * codec's `StreamError` (status Invalid, code 3); a fatal error as `reads$`.
+   *
+   * **No byte is lost:** when the subscription ends — `take(1)`, `first()`,
+   * `takeWhile`, unsubscribe, or an error — every byte not yet in an emitted
+   * frame goes back to the front of the stream, so the next `frames`,
+   * `reads$`, `read` or `tryRead` starts right after the last emitted frame.
+   * Frames that lie inside one received chunk are views of it (zero-copy).
+   *
+   * @example
+   * ```ts
+   * stream.frames(lines()).pipe(take(1)).subscribe((greeting) => console.log(greeting));
+   * ```
+   */
+  frames<T>(codec: Codec<T>): Observable<T> {
+    return new Observable<T>((sub) => {
+      if (!isCodec(codec)) return this.#refuse(sub, 'frames() needs a Codec');
+      return this.#attachRead(framesConsumer(sub, codec, this.#read));
+    });
+  }
+
+  /**
    * Readiness for `tryRead` (the seed's EventLoop watcher): emits when a
    * retry can make progress — data arrived, end of stream, a fatal error, a
    * renegotiation ended — and at subscription when that is already so. Like
@@ -490,6 +520,41 @@ export class Stream {
    */
   writeAll(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
     return abortable(this.#writeOp('all', buf, len), options);
+  }
+
+  /**
+   * Writes everything `source` gives, in order, as one write-side operation:
+   * emits the total bytes accepted once the source has completed and all of
+   * it is accepted, then completes. Small items are coalesced into few
+   * syscalls. `source` is an Observable (or anything `from()` takes), an
+   * `Iterable` or an `AsyncIterable` of Uint8Array.
+   *
+   * Backpressure: iterables and async iterables are pulled only when the send
+   * buffer has room (a huge generator never sits in memory). An Observable
+   * that pushes faster than the socket drains is queued in an O(1) FIFO that
+   * holds each waiting item by reference (no copy): its memory is the bytes of
+   * the items not yet accepted, plus 8 bytes each.
+   *
+   * Errors: the source's error, after every item before it was accepted;
+   * `StreamError` Invalid (code 3) for an item that is not a Uint8Array, a
+   * source of the wrong type, or a busy write side; code 1 on a fatal error.
+   * Unsubscribing stops taking from the source (iterators are `return()`ed);
+   * accepted bytes are sent all the same.
+   *
+   * @example
+   * ```ts
+   * stream.writeFrom(from(['a\n', 'b\n']).pipe(map((s) => Buffer.from(s)))).subscribe((n) => console.log(n));
+   * ```
+   */
+  writeFrom(source: WriteSource, options?: OperationOptions): Observable<number> {
+    const write$ = new Observable<number>((sub) => {
+      const op = sourceOp(sub, source, this.#write);
+      if (typeof op === 'string') return this.#refuse(sub, op);
+      const attached = this.#attachWrite(sub, op, false);
+      if (attached !== undefined) op.start();
+      return attached;
+    });
+    return abortable(write$, options);
   }
 
   /**
@@ -694,7 +759,7 @@ export class Stream {
       });
       return undefined;
     }
-    const writing = op.kind === 'some' || op.kind === 'all';
+    const writing = op.kind === 'some' || op.kind === 'all' || op.kind === 'driven';
     if (writing && (this.state !== StreamState.Open || this.#write.finishing)) {
       return this.#refuse(sub, `cannot write in state ${this.state}`);
     }
