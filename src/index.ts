@@ -37,4 +37,5 @@ export { lengthPrefixed, DEFAULT_MAX_FRAME_LENGTH } from './codecs/length-prefix
 export type { LengthPrefixedOptions, LengthHeader } from './codecs/length-prefixed';
 export { encode } from './codecs/encode';
 export { request } from './codecs/request';
+export type { RequestOptions } from './codecs/request';
 export type { WriteSource } from './codecs/write-from';
