@@ -5,10 +5,20 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { HEADER_BYTES, HOST, SOURCE_CHUNK, decodeRequest, payload, ACK } from './protocol';
+import {
+  ACK,
+  FRAMES_CHUNK,
+  HEADER_BYTES,
+  HOST,
+  LINES_CHUNK,
+  SOURCE_CHUNK,
+  decodeRequest,
+  payload,
+} from './protocol';
 import type { PeerPorts } from './types';
 
 const CHUNK = payload(SOURCE_CHUNK);
+
 const ACK_BYTE = Buffer.from([ACK]);
 
 interface InitMessage {
@@ -32,13 +42,13 @@ function onHeader(
   socket.on('data', onHeaderData);
 }
 
-function pump(socket: net.Socket, remaining: number): void {
+function pump(socket: net.Socket, remaining: number, chunk: Buffer = CHUNK): void {
   while (remaining > 0) {
-    const n = Math.min(SOURCE_CHUNK, remaining);
+    const n = Math.min(chunk.length, remaining);
     remaining -= n;
-    const more = socket.write(n === SOURCE_CHUNK ? CHUNK : CHUNK.subarray(0, n));
+    const more = socket.write(n === chunk.length ? chunk : chunk.subarray(0, n));
     if (!more) {
-      socket.once('drain', () => pump(socket, remaining));
+      socket.once('drain', () => pump(socket, remaining, chunk));
       return;
     }
   }
@@ -48,6 +58,18 @@ function pump(socket: net.Socket, remaining: number): void {
 function startSource(socket: net.Socket, bytes: number): void {
   socket.resume();
   pump(socket, bytes);
+}
+
+/** A source of `chunk`s (framed content): asked bytes are a multiple of its length. */
+function framedSource(chunk: Buffer): (socket: net.Socket) => void {
+  return (socket) => {
+    socket.on('error', ignore);
+    socket.on('end', () => socket.end());
+    onHeader(socket, (s, bytes) => {
+      s.resume();
+      pump(s, bytes, chunk);
+    });
+  };
 }
 
 function startSink(socket: net.Socket, bytes: number, rest: Buffer): void {
@@ -97,6 +119,8 @@ async function start(init: InitMessage): Promise<PeerPorts> {
     echo: await listen(net.createServer(serveEcho)),
     tlsSource: await listen(tls.createServer(tlsOptions, serveSource)),
     tlsSink: await listen(tls.createServer(tlsOptions, serveSink)),
+    linesSource: await listen(net.createServer(framedSource(LINES_CHUNK))),
+    framesSource: await listen(net.createServer(framedSource(FRAMES_CHUNK))),
   };
 }
 

@@ -33,3 +33,17 @@ export function payload(size: number): Buffer {
   for (let i = 0; i < size; i++) b[i] = (i * 31 + 7) & 0xff;
   return b;
 }
+
+/** A line-framed source chunk: 655 lines of 99 bytes + `\n` (65,500 bytes). */
+export const LINES_CHUNK: Buffer = (() => {
+  const line = Buffer.alloc(100, 0x61);
+  line[99] = 0x0a;
+  return Buffer.concat(Array.from({ length: 655 }, () => line));
+})();
+
+/** A length-prefixed source chunk: 64 frames of a 4-byte big-endian length + 1,020 bytes (64 KiB). */
+export const FRAMES_CHUNK: Buffer = (() => {
+  const frame = Buffer.alloc(1024, 0x62);
+  frame.writeUInt32BE(1020, 0);
+  return Buffer.concat(Array.from({ length: 64 }, () => frame));
+})();

@@ -29,6 +29,10 @@ export interface PeerPorts {
   readonly echo: number;
   readonly tlsSource: number;
   readonly tlsSink: number;
+  /** Sends 100-byte lines (see `LINES_CHUNK`). */
+  readonly linesSource: number;
+  /** Sends 1 KiB length-prefixed frames (see `FRAMES_CHUNK`). */
+  readonly framesSource: number;
 }
 
 /** Everything a scenario needs to run. */

@@ -40,3 +40,13 @@ export type { ReconnectOptions, ReconnectState, ReconnectStatus } from './connec
 export { backoffDelay, DEFAULT_BACKOFF } from './connection/backoff';
 export type { BackoffOptions } from './connection/backoff';
 export { DEFAULT_MAX_QUEUED } from './connection/write-queue';
+export type { Codec, Decoder, Decoded, CodecOptions } from './codecs/codec';
+export { lines, DEFAULT_MAX_LINE_LENGTH } from './codecs/lines';
+export type { LinesOptions, LineEnding } from './codecs/lines';
+export { delimited, DEFAULT_MAX_DELIMITED_LENGTH } from './codecs/delimited';
+export { lengthPrefixed, DEFAULT_MAX_FRAME_LENGTH } from './codecs/length-prefixed';
+export type { LengthPrefixedOptions, LengthHeader } from './codecs/length-prefixed';
+export { encode } from './codecs/encode';
+export { request } from './codecs/request';
+export type { RequestOptions } from './codecs/request';
+export type { WriteSource } from './codecs/write-from';

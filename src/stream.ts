@@ -36,6 +36,9 @@ import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
 import { Activity, idleWatch, makeActivity } from './connection/activity';
+import { isCodec, type Codec } from './codecs/codec';
+import { framesConsumer } from './codecs/frames';
+import { sourceOp, type WriteSource } from './codecs/write-from';
 
 export type { TryResult } from './internal/read-side';
 
@@ -352,6 +355,33 @@ export class Stream {
    */
   get reads$(): Observable<Buffer> {
     return (this.#reads$ ??= new Observable<Buffer>((sub) => this.#subscribeReads(sub)));
+  }
+
+  /**
+   * Decoded frames (see {@link Codec}, {@link lines}, {@link lengthPrefixed}):
+   * a cold read-side operation like `reads$` (one at a time; a second one
+   * errors with `Invalid`, code 3). Completes at the peer's end of stream
+   * after the last whole frame; bytes left that make no whole frame error
+   * with status StreamClosed (code 2) unless the codec allows partial frames.
+   * A frame the codec refuses (longer than its `maxLength`…) errors with the
+   * codec's `StreamError` (status Invalid, code 3); a fatal error as `reads$`.
+   *
+   * **No byte is lost:** when the subscription ends — `take(1)`, `first()`,
+   * `takeWhile`, unsubscribe, or an error — every byte not yet in an emitted
+   * frame goes back to the front of the stream, so the next `frames`,
+   * `reads$`, `read` or `tryRead` starts right after the last emitted frame.
+   * Frames that lie inside one received chunk are views of it (zero-copy).
+   *
+   * @example
+   * ```ts
+   * stream.frames(lines()).pipe(take(1)).subscribe((greeting) => console.log(greeting));
+   * ```
+   */
+  frames<T>(codec: Codec<T>): Observable<T> {
+    return new Observable<T>((sub) => {
+      if (!isCodec(codec)) return this.#refuse(sub, 'frames() needs a Codec');
+      return this.#attachRead(framesConsumer(sub, codec, this.#read));
+    });
   }
 
   /**
@@ -673,6 +703,41 @@ export class Stream {
   }
 
   /**
+   * Writes everything `source` gives, in order, as one write-side operation:
+   * emits the total bytes accepted once the source has completed and all of
+   * it is accepted, then completes. Small items are coalesced into few
+   * syscalls. `source` is an Observable (or anything `from()` takes), an
+   * `Iterable` or an `AsyncIterable` of Uint8Array.
+   *
+   * Backpressure: iterables and async iterables are pulled only when the send
+   * buffer has room (a huge generator never sits in memory). An Observable
+   * that pushes faster than the socket drains is queued in an O(1) FIFO that
+   * holds each waiting item by reference (no copy): its memory is the bytes of
+   * the items not yet accepted, plus 8 bytes each.
+   *
+   * Errors: the source's error, after every item before it was accepted;
+   * `StreamError` Invalid (code 3) for an item that is not a Uint8Array, a
+   * source of the wrong type, or a busy write side; code 1 on a fatal error.
+   * Unsubscribing stops taking from the source (iterators are `return()`ed);
+   * accepted bytes are sent all the same.
+   *
+   * @example
+   * ```ts
+   * stream.writeFrom(from(['a\n', 'b\n']).pipe(map((s) => Buffer.from(s)))).subscribe((n) => console.log(n));
+   * ```
+   */
+  writeFrom(source: WriteSource, options?: OperationOptions): Observable<number> {
+    const write$ = new Observable<number>((sub) => {
+      const op = sourceOp(sub, source, this.#write);
+      if (typeof op === 'string') return this.#refuse(sub, op);
+      const attached = this.#attachWrite(sub, op, false);
+      if (attached !== undefined) op.start();
+      return attached;
+    });
+    return abortable(write$, options);
+  }
+
+  /**
    * Completes (after one `undefined`) when every accepted byte has been
    * handed to the kernel. A write-side operation. Errors: code 1 on a fatal
    * error (the unsent bytes are lost), code 3 when refused.
@@ -875,7 +940,7 @@ export class Stream {
       });
       return undefined;
     }
-    const writing = op.kind === 'some' || op.kind === 'all';
+    const writing = op.kind === 'some' || op.kind === 'all' || op.kind === 'driven';
     if (writing && (this.state !== StreamState.Open || this.#write.finishing)) {
       return this.#refuse(sub, `cannot write in state ${this.state}`);
     }

@@ -3,6 +3,7 @@ import type { BenchConfig, Scenario } from '../types';
 import { aggregate } from './aggregate';
 import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
+import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-layer';
 import { slowConsumer } from './slow-consumer';
 import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
 import { tcpRecv } from './tcp-recv';
@@ -20,6 +21,9 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     smallWrites,
     smallWritesFlat,
     smallTryWrites,
+    framesLines,
+    framesLengthPrefixed,
+    writeFromSmall,
     pingPongScenario,
     tlsRecv,
     tlsSend,

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
-import { Status, StreamState } from '../../src';
-import { bytes, createTestPeer, stopReading, startReading } from '../../src/testing';
-import { RequestTimeoutError, lines, request } from '../../demo/line-protocol';
+import { Status, StreamState, lines } from '../../src';
+import { createTestPeer, startReading, stopReading, streamErrorLike } from '../../src/testing';
+import { RequestTimeoutError, ask, askAll, serveLines } from '../../demo/line-protocol';
 
 describe('demo: line protocol', () => {
   let testScheduler: TestScheduler;
@@ -10,67 +10,14 @@ describe('demo: line protocol', () => {
     testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  describe('lines()', () => {
-    it('joins a line split across chunks and splits a chunk holding many lines', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        const chunks = cold('-a-b-c-----|', bytes({ a: 'hel', b: 'lo\nwor', c: 'ld\nx\ny\n' }));
-        expectObservable(chunks.pipe(lines())).toBe('---h-(wxy)-|', {
-          h: 'hello',
-          w: 'world',
-          x: 'x',
-          y: 'y',
-        });
-        expectSubscriptions(chunks.subscriptions).toBe('^----------!');
-      });
-    });
-
-    it('decodes a multi-byte character split between two chunks', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
-        const e = Buffer.from('é\n'); // c3 a9 0a
-        const chunks = cold('-a-b|', { a: e.subarray(0, 1), b: e.subarray(1) });
-        expectObservable(chunks.pipe(lines())).toBe('---e|', { e: 'é' });
-      });
-    });
-
-    it('strips \\r of CRLF and emits an unterminated last line at completion', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
-        const chunks = cold('-a-b|', bytes({ a: 'one\r\n', b: 'tail' }));
-        expectObservable(chunks.pipe(lines())).toBe('-o--(t|)', { o: 'one', t: 'tail' });
-      });
-    });
-
-    it('errors with Invalid when a line outgrows maxLength', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
-        const chunks = cold('-a-a-a|', bytes({ a: 'xxxx' }));
-        expectObservable(chunks.pipe(lines({ maxLength: 10 }))).toBe(
-          '-----#',
-          undefined,
-          jasmine.objectContaining({ status: Status.Invalid }),
-        );
-      });
-    });
-
-    it('reads lines from a scripted peer through reads$', () => {
-      testScheduler.run(({ expectObservable }) => {
-        const peer = createTestPeer({ scheduler: testScheduler });
-        peer.script('-a--b--|', { a: 'HELLO 1\nHEL', b: 'LO 2\n' });
-        expectObservable(peer.stream.reads$.pipe(lines())).toBe('-a--b--|', {
-          a: 'HELLO 1',
-          b: 'HELLO 2',
-        });
-      });
-    });
-  });
-
-  describe('request()', () => {
+  describe('ask()', () => {
     it('writes the request line and emits the reply line', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.script('---r', { r: 'PONG\n' });
-        expectObservable(request(peer.stream, 'PING', { scheduler: testScheduler })).toBe(
-          '---(p|)',
-          { p: 'PONG' },
-        );
+        expectObservable(ask(peer.stream, 'PING', { scheduler: testScheduler })).toBe('---(p|)', {
+          p: 'PONG',
+        });
         expectObservable(peer.writtenText$).toBe('q', { q: 'PING\n' });
       });
     });
@@ -79,8 +26,16 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.writtenText$.subscribe((text) => peer.send(`ECHO ${text}`));
-        const reply$ = request(peer.stream, 'hi', { scheduler: testScheduler });
+        const reply$ = ask(peer.stream, 'hi', { scheduler: testScheduler });
         expectObservable(reply$, '--^').toBe('--(e|)', { e: 'ECHO hi' });
+      });
+    });
+
+    it('keeps the second reply of a chunk for the next ask (no byte lost)', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const peer = createTestPeer({ scheduler: testScheduler });
+        peer.script('-r', { r: 'ONE\nTWO\n' });
+        expectObservable(askAll(peer.stream, ['1', '2'])).toBe('-(ot|)', { o: 'ONE', t: 'TWO' });
       });
     });
 
@@ -88,7 +43,7 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.script('1s r', { r: 'too late\n' });
-        const reply$ = request(peer.stream, 'PING', { timeout: 500, scheduler: testScheduler });
+        const reply$ = ask(peer.stream, 'PING', { timeout: 500, scheduler: testScheduler });
         expectObservable(reply$).toBe('500ms #', undefined, new RequestTimeoutError('PING'));
         expectObservable(peer.stream.state$).toBe('o', { o: StreamState.Open });
       });
@@ -98,10 +53,10 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.script('10ms r', { r: 'late\n' });
-        request(peer.stream, 'PING', { timeout: 5, scheduler: testScheduler }).subscribe({
+        ask(peer.stream, 'PING', { timeout: 5, scheduler: testScheduler }).subscribe({
           error: () => undefined,
         });
-        expectObservable(peer.stream.reads$.pipe(lines()), '20ms ^').toBe('20ms l', { l: 'late' });
+        expectObservable(peer.stream.frames(lines()), '20ms ^').toBe('20ms l', { l: 'late' });
       });
     });
 
@@ -109,10 +64,10 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.script('--|');
-        expectObservable(request(peer.stream, 'PING', { scheduler: testScheduler })).toBe(
+        expectObservable(ask(peer.stream, 'PING', { scheduler: testScheduler })).toBe(
           '--#',
           undefined,
-          jasmine.objectContaining({ status: Status.StreamClosed, code: 2 }),
+          streamErrorLike({ status: Status.StreamClosed, code: 2 }),
         );
       });
     });
@@ -121,10 +76,10 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler });
         peer.script('---#');
-        expectObservable(request(peer.stream, 'PING', { scheduler: testScheduler })).toBe(
+        expectObservable(ask(peer.stream, 'PING', { scheduler: testScheduler })).toBe(
           '---#',
           undefined,
-          jasmine.objectContaining({ status: Status.SysError }),
+          streamErrorLike({ status: Status.SysError, code: 1 }),
         );
         expectObservable(peer.stream.state$).toBe('o--e', { o: 'Open', e: 'Error' });
       });
@@ -134,8 +89,20 @@ describe('demo: line protocol', () => {
       testScheduler.run(({ expectObservable }) => {
         const peer = createTestPeer({ scheduler: testScheduler, sendBufferSize: 2 });
         peer.script('s---g-r', { s: stopReading, g: startReading, r: 'OK\n' });
-        const reply$ = request(peer.stream, 'PING', { timeout: 5, scheduler: testScheduler });
+        const reply$ = ask(peer.stream, 'PING', { timeout: 5, scheduler: testScheduler });
         expectObservable(reply$, '-^').toBe('------(o|)', { o: 'OK' });
+      });
+    });
+  });
+
+  describe('serveLines()', () => {
+    it('answers every line in order, even many in one chunk, and completes at the peer end', () => {
+      testScheduler.run(({ expectObservable }) => {
+        const peer = createTestPeer({ scheduler: testScheduler });
+        peer.script('-a--b--|', { a: 'PING\nhel', b: 'lo\nPING\n' });
+        const served$ = serveLines(peer.stream, (l) => (l === 'PING' ? 'PONG' : `ECHO ${l}`));
+        expectObservable(served$).toBe('-------(n|)', { n: 21 });
+        expectObservable(peer.writtenText$).toBe('-a--b', { a: 'PONG\n', b: 'ECHO hello\nPONG\n' });
       });
     });
   });

@@ -34,6 +34,25 @@ export class ByteQueue {
     this.#length += chunk.length;
   }
 
+  /** Puts a chunk (kept by reference) in front of everything queued. */
+  unshift(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const head = this.#chunks[this.#head];
+    if (this.#offset > 0) {
+      const rest = head.subarray(this.#offset);
+      if (head === this.#lent) this.#lent = rest; // still settled as the lent chunk
+      this.#chunks[this.#head] = rest;
+      this.#offset = 0;
+    }
+    if (this.#head > 0) {
+      this.#head -= 1;
+      this.#chunks[this.#head] = chunk;
+    } else {
+      this.#chunks = this.#length === 0 ? [chunk] : [chunk, ...this.#chunks];
+    }
+    this.#length += chunk.length;
+  }
+
   /**
    * Appends a chunk that lives in a transport's read buffer (see
    * `TransportEvents.lend`); `settleLent` must follow before the transport

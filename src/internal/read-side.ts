@@ -5,11 +5,22 @@ import { ByteQueue, copyOf } from './byte-queue';
 import { SelfDetaching, notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
 
+/**
+ * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
+ * decoder (src/codecs/frames.ts) that emits frames to its own subscriber.
+ */
+export interface ChunkSink {
+  readonly closed: boolean;
+  next(chunk: Buffer): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
 /** A `reads$` subscription: every chunk, in order. */
 export class ChunksConsumer extends SelfDetaching<ReadConsumer> {
   readonly kind = 'chunks';
   constructor(
-    readonly sub: Subscriber<Buffer>,
+    readonly sub: ChunkSink,
     side: ReadSide,
   ) {
     super(side);
@@ -115,7 +126,7 @@ export class ReadSide {
   }
 
   /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
-  #directSubscriber(): Subscriber<Buffer> | null {
+  #directSubscriber(): ChunkSink | null {
     const consumer = this.#consumer;
     return consumer?.kind === 'chunks' &&
       this.queue.length === 0 &&
@@ -202,6 +213,19 @@ export class ReadSide {
     if (this.#consumer !== consumer) return;
     this.#consumer = null;
     this.#updateFlow();
+  }
+
+  /**
+   * Puts bytes a consumer took but did not use back in front of the queue
+   * (a frames subscription that ended between frames): the next reader gets
+   * them first. Counted as not read.
+   */
+  unshift(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const wasEmpty = this.queue.length === 0;
+    this.queue.unshift(chunk);
+    this.bytes -= chunk.length;
+    this.#queued(wasEmpty);
   }
 
   tryRead(buf: Uint8Array, max: number): TryResult {

@@ -44,8 +44,20 @@ export class CloseOp extends SelfDetaching<WriteOp> {
   }
 }
 
+/**
+ * An operation that drives the write side itself (`writeFrom`, in
+ * src/codecs/write-from.ts): told by `progress()` whenever room may have
+ * freed, it calls `accept` and ends with `WriteSide.finishDriven`.
+ */
+export abstract class DrivenOp extends SelfDetaching<WriteOp> {
+  readonly kind = 'driven';
+  abstract readonly sub: Subscriber<number>;
+  /** Room may have freed (or the operation just attached): move on. */
+  abstract progress(): void;
+}
+
 /** The one write-side operation. */
-export type WriteOp = DataOp | FlushOp | CloseOp;
+export type WriteOp = DataOp | FlushOp | CloseOp | DrivenOp;
 
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
@@ -270,6 +282,8 @@ export class WriteSide {
       else this.#flushNow();
     } else if (op.kind === 'close') {
       this.#progressClose(op);
+    } else if (op.kind === 'driven') {
+      op.progress();
     } else {
       this.#progressWrite(op);
     }
@@ -328,7 +342,8 @@ export class WriteSide {
 
   /** The kernel has taken the part of `op` it held by reference (once; later calls do nothing). */
   #release(op: WriteOp): void {
-    if (op.kind === 'flush' || op.kind === 'close' || op.inKernel === 0) return;
+    if (op.kind === 'flush' || op.kind === 'close' || op.kind === 'driven') return;
+    if (op.inKernel === 0) return;
     const n = op.inKernel;
     op.inKernel = 0;
     op.off += n;
@@ -346,6 +361,18 @@ export class WriteSide {
   #byReference(remaining: number): boolean {
     if (remaining < ZERO_COPY_MIN) return false;
     return this.pending === 0 || this.#host.direct;
+  }
+
+  /** A driven operation is done: emits `value` and completes it, and frees the side. */
+  finishDriven(op: DrivenOp, value: number): void {
+    if (this.#op === op) this.#finish(op, value);
+  }
+
+  /** A driven operation failed: frees the side and errors it with `error` (delivered). */
+  failDriven(op: DrivenOp, error: unknown): void {
+    if (this.#op !== op) return;
+    this.#op = null;
+    this.#host.deliver(() => op.sub.error(error));
   }
 
   #finish<T>(op: WriteOp, value: T): void {

@@ -26,3 +26,10 @@ export {
 } from './peer-actions';
 export type { CodedError, PeerAction } from './peer-actions';
 export { bytes } from './bytes';
+export { splitAt, chunkMarbles, decodeFrames, streamErrorLike } from './framing';
+export type {
+  ChunkMarblesOptions,
+  DecodedFrames,
+  StreamErrorPattern,
+  StreamErrorMatcher,
+} from './framing';

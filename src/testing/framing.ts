@@ -1,0 +1,187 @@
+/**
+ * Test kit for framed protocols: bytes split at chosen points, scripted as
+ * marbles, decoded without a stream, and a `StreamError` matcher for
+ * marble expectations.
+ *
+ * @module
+ */
+import { Observable } from 'rxjs';
+import type { ErrorCode } from '../errors';
+import { StreamError } from '../errors';
+import type { Status } from '../status';
+import type { Codec } from '../codecs/codec';
+import { FrameReader } from '../codecs/frames';
+
+/**
+ * Cuts `data` at the given offsets (sorted, duplicates and out-of-range
+ * ones ignored) into consecutive Buffers, as a peer's bytes might arrive.
+ *
+ * @param data - the bytes (a string is UTF-8)
+ * @param points - offsets to cut at, e.g. `[1, 5]` → `[0,1) [1,5) [5,end)`
+ * @returns the pieces, whose concatenation is `data`
+ *
+ * @example
+ * ```ts
+ * splitAt('PING\nPONG\n', [2, 7]); // ['PI', 'NG\nPO', 'NG\n'] as Buffers
+ * ```
+ */
+export function splitAt(data: Uint8Array | string, points: readonly number[]): Buffer[] {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+  const cuts = [...new Set(points)]
+    .filter((p) => Number.isInteger(p) && p > 0 && p < bytes.length)
+    .sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let start = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    if (cut > start) out.push(bytes.subarray(start, cut));
+    start = cut;
+  }
+  return out;
+}
+
+/** Options of {@link chunkMarbles}. */
+export interface ChunkMarblesOptions {
+  /** Frames between two chunks (default 1: one chunk per frame). */
+  gap?: number;
+  /** End the script with `|` (the peer's end of stream; default true). */
+  end?: boolean;
+}
+
+/**
+ * Turns chunks into a marble script for `TestPeer.script(marbles, values)`:
+ * one chunk every `gap` frames, then `|` unless `end: false`. Values are
+ * keyed by generated letters (any number of chunks).
+ *
+ * @param chunks - what the peer sends, in order (e.g. from {@link splitAt})
+ * @param options - gap, end
+ * @returns `{ marbles, values }`
+ *
+ * @example
+ * ```ts
+ * const { marbles, values } = chunkMarbles(splitAt('a\nb\n', [1, 3]));
+ * peer.script(marbles, values); // 'abc|' with a = 'a', b = '\nb', c = '\n'
+ * ```
+ */
+export function chunkMarbles(
+  chunks: readonly Uint8Array[],
+  options: ChunkMarblesOptions = {},
+): { marbles: string; values: Record<string, Buffer> } {
+  const gap = Math.max(1, Math.floor(options.gap ?? 1));
+  const values: Record<string, Buffer> = {};
+  let marbles = '';
+  chunks.forEach((chunk, i) => {
+    const key = String.fromCharCode(0x100 + i);
+    values[key] = Buffer.from(chunk);
+    marbles += key + '-'.repeat(gap - 1);
+  });
+  if (options.end !== false) marbles += '|';
+  return { marbles, values };
+}
+
+/** What {@link decodeFrames} found. */
+export interface DecodedFrames<T> {
+  /** The frames, in order. */
+  readonly frames: T[];
+  /** The bytes left that make no whole frame (what `frames()` gives back to the stream). */
+  readonly rest: Buffer;
+  /** The error the frames would end with (over-long, partial at end, …), or undefined. */
+  readonly error?: unknown;
+}
+
+/**
+ * Decodes chunks with `codec` exactly as `stream.frames(codec)` does, without
+ * a stream: for expectations about what code under test wrote
+ * (`decodeFrames(codec, [peer.received()])`) and for unit tests of a codec.
+ *
+ * @param codec - the codec
+ * @param chunks - the bytes, in the pieces they arrive in
+ * @param options - `end: true` (default false) decodes as at the peer's end of stream
+ * @returns the frames, the bytes left, and the error if any
+ *
+ * @example
+ * ```ts
+ * expect(decodeFrames(lines(), [peer.received()]).frames).toEqual(['HELLO', 'QUIT']);
+ * ```
+ */
+export function decodeFrames<T>(
+  codec: Codec<T>,
+  chunks: readonly Uint8Array[],
+  options: { end?: boolean } = {},
+): DecodedFrames<T> {
+  const frames: T[] = [];
+  const rest: Buffer[] = [];
+  let error: unknown;
+  let failed = false;
+  new Observable<T>((sub) => {
+    const reader = new FrameReader(sub, codec, { unshift: (chunk) => rest.unshift(chunk) });
+    let i = 0;
+    for (; i < chunks.length && !sub.closed; i += 1) {
+      const chunk = chunks[i];
+      if (chunk.length > 0) reader.next(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    }
+    for (; i < chunks.length; i += 1) rest.push(Buffer.from(chunks[i])); // never fed: kept as they are
+    if (options.end === true && !sub.closed) reader.complete();
+    return () => reader.giveBack();
+  })
+    .subscribe({
+      next: (frame) => frames.push(frame),
+      error: (e: unknown) => {
+        failed = true;
+        error = e;
+      },
+    })
+    .unsubscribe();
+  const out = { frames, rest: Buffer.concat(rest) };
+  return failed ? { ...out, error } : out;
+}
+
+/** What {@link streamErrorLike} compares. */
+export interface StreamErrorPattern {
+  /** The status it must have. */
+  status?: Status;
+  /** The code it must have (1 I/O, 2 closed, 3 refused). */
+  code?: ErrorCode;
+  /** A pattern its message must match (a string: must contain it). */
+  message?: RegExp | string;
+}
+
+/** An asymmetric matcher (jasmine and Jest both call `asymmetricMatch`). */
+export interface StreamErrorMatcher {
+  asymmetricMatch(actual: unknown): boolean;
+  jasmineToString(): string;
+  toString(): string;
+}
+
+/**
+ * A matcher for a `StreamError` by status, code and message pattern, for
+ * marble expectations: `expectObservable(x$).toBe('--#', undefined,
+ * streamErrorLike({ status: Status.StreamClosed }))` compares the error by
+ * what matters, not by its stack. Works with jasmine's and Jest's `toEqual`.
+ *
+ * @param pattern - status, code and message pattern (each optional)
+ * @returns an asymmetric matcher
+ *
+ * @example
+ * ```ts
+ * expect(error).toEqual(streamErrorLike({ status: Status.Invalid, code: 3, message: /maxLength/ }));
+ * ```
+ */
+export function streamErrorLike(pattern: StreamErrorPattern): StreamErrorMatcher {
+  const text = `StreamError like ${JSON.stringify({
+    status: pattern.status,
+    code: pattern.code,
+    message: pattern.message === undefined ? undefined : String(pattern.message),
+  })}`;
+  return {
+    asymmetricMatch(actual: unknown): boolean {
+      if (!StreamError.is(actual)) return false;
+      if (pattern.status !== undefined && actual.status !== pattern.status) return false;
+      if (pattern.code !== undefined && actual.code !== pattern.code) return false;
+      const m = pattern.message;
+      if (m === undefined) return true;
+      return typeof m === 'string' ? actual.message.includes(m) : m.test(actual.message);
+    },
+    jasmineToString: () => `<${text}>`,
+    toString: () => text,
+  };
+}
