@@ -7,9 +7,12 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { debuglog } from 'node:util';
 import { Observable, type Subscriber } from 'rxjs';
 import { withSignal } from './adapters/abort';
-import { invalid, toStreamError } from './errors';
+import { StreamError, invalid, toStreamError } from './errors';
+import { Status } from './status';
+import { serverOptionsProblem, serverSettings } from './node-socket/tls-server';
 import { connectLending } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
@@ -53,6 +56,9 @@ export interface ListenOptions extends ConnectOptions {
   handshakeTimeout?: number;
 }
 
+/** `NODE_DEBUG=rxstream` logging of the connect helpers. */
+const trace = debuglog('rxstream');
+
 /** The lowest TLS version the helpers accept unless told otherwise. */
 export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
 
@@ -95,7 +101,10 @@ export function connectTCP(
  * server's certificate is verified and its name checked against
  * `servername`/`host` (Node's defaults, which this never turns off), and
  * versions below TLS 1.2 are refused (`minVersion` overrides). To accept an
- * unverified peer you must say so: `rejectUnauthorized: false`.
+ * unverified peer you must say so: `rejectUnauthorized: false`; it is
+ * never silent: `NODE_DEBUG=rxstream` logs each such connection with Node's
+ * verdict, and `stream.tlsInfo()` reports `authorized` and
+ * `authorizationError`.
  *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
  * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
@@ -113,7 +122,19 @@ export function connectTLS(
   return connector(
     () => tls.connect(settings),
     'secureConnect',
-    (s) => wrapTLS(tune(s, options), options, true),
+    (s) => {
+      if (settings.rejectUnauthorized === false && trace.enabled) {
+        const verdict = s.authorized
+          ? 'verified anyway'
+          : `NOT verified: ${String(s.authorizationError)}`;
+        trace(
+          'connectTLS to %s: rejectUnauthorized is false; peer %s',
+          settings.host ?? 'localhost',
+          verdict,
+        );
+      }
+      return wrapTLS(tune(s, options), options, true);
+    },
     () =>
       (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)) ??
       socketOptionsProblem(options),
@@ -224,18 +245,18 @@ export function listenTLS(
   host?: string,
   options: ListenOptions = {},
 ): Observable<Stream> {
-  const settings: tls.TlsOptions = {
-    minVersion: DEFAULT_MIN_TLS_VERSION,
-    handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
-    ...tlsOptions,
-    allowHalfOpen: true,
-  };
+  const settings = serverSettings(
+    tlsOptions,
+    DEFAULT_MIN_TLS_VERSION,
+    options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+  );
   return listener(
     () => tls.createServer(settings),
     'secureConnection',
     (socket: tls.TLSSocket) => wrapTLS(tune(socket, options), options, true),
     { port, host, backlog: options.backlog },
     () =>
+      serverOptionsProblem(tlsOptions) ??
       portProblem(port) ??
       socketOptionsProblem(options) ??
       timeoutProblem('handshakeTimeout', options.handshakeTimeout),
@@ -264,7 +285,15 @@ export function listener<S extends net.Socket>(
       sub.error(invalid(refused));
       return undefined;
     }
-    const server = make();
+    let server: net.Server;
+    try {
+      server = make();
+    } catch (error) {
+      // Options Node refuses when it builds the server (a key that does not match its cert…).
+      const detail = error instanceof Error ? error.message : String(error);
+      sub.error(new StreamError(Status.Invalid, `cannot make the server: ${detail}`, error));
+      return undefined;
+    }
     server.on(event, (socket: S) => {
       try {
         sub.next(wrap(socket));

@@ -15,6 +15,7 @@ export { createTLS } from './tls';
 export { memoryPair, MemoryTransport } from './memory';
 export type { MemoryPairOptions } from './memory';
 export { connectTCP, connectTLS, listenTCP, listenTLS, DEFAULT_MIN_TLS_VERSION } from './connect';
+export { DEFAULT_SERVER_CIPHERS } from './node-socket/tls-server';
 export type { ListenOptions } from './connect';
 export { monitor } from './monitor';
 export type { Monitorable, MonitorOptions, MonitorEvent, MonitorEventType } from './monitor';
