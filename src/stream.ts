@@ -809,8 +809,10 @@ export class Stream {
   shutdownWrite(): Status {
     if (this.#destroyed || this.state !== StreamState.Open) return Status.Invalid;
     if (this.#write.busy || this.#write.finishing) return Status.Invalid;
-    this.#to(StreamState.ShutdownWr);
+    // The end is asked for while the stream still holds the socket: a state$ observer that
+    // destroys the stream on ShutdownWr gets the socket back with nothing more to come.
     this.#write.requestFin();
+    if (!this.#destroyed && this.state === StreamState.Open) this.#to(StreamState.ShutdownWr);
     return Status.OK;
   }
 
@@ -873,8 +875,16 @@ export class Stream {
       if (this.#destroyed || start === undefined || this.kind !== StreamKind.TLSStream) {
         return this.#refuse(sub, 'renegotiation needs a TLS stream');
       }
-      if (this.state !== StreamState.Open || this.#renegotiation !== null) {
-        return this.#refuse(sub, 'renegotiation needs an open stream with none in progress');
+      if (
+        this.state !== StreamState.Open ||
+        this.#renegotiation !== null ||
+        this.#write.finishing ||
+        this.#linger !== null
+      ) {
+        return this.#refuse(
+          sub,
+          'renegotiation needs an open stream with none in progress and no close under way',
+        );
       }
       this.#renegotiation = sub;
       start(options, (error) => {

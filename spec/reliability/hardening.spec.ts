@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { firstValueFrom } from 'rxjs';
 import { Status, StreamError, StreamState, createTLS, memoryPair, type Stream } from '../../src';
 import { testCerts } from '../../tools/certs';
-import { close, listen, portOf } from './support/pairs';
+import { close, listen, portOf, tlsPairs } from './support/pairs';
 import { disposeRawPeer, rawTcpPeer, turns, type RawPeer } from './support/peers';
 
 /** Drains with tryRead until it answers OK 0 or a non-OK status; returns the bytes and that status. */
@@ -188,6 +189,50 @@ describe('hardening: buffer bounds the process can hold', () => {
       const [a, b] = memoryPair({ [option]: 2 ** 30 });
       a.destroy();
       b.destroy();
+    }
+  });
+});
+
+describe('hardening: re-entrant and late calls', () => {
+  it('a destroy() from a state$ observer during shutdownWrite() gets the socket back with nothing more sent', async () => {
+    const p = await rawTcpPeer();
+    try {
+      let handedBack = false;
+      let endAfterHandback = false;
+      const end = p.client.end.bind(p.client) as (...args: unknown[]) => net.Socket;
+      p.client.end = ((...args: unknown[]) => {
+        if (handedBack) endAfterHandback = true;
+        return end(...args);
+      }) as typeof p.client.end;
+      p.stream.state$.subscribe((state) => {
+        if (state === StreamState.ShutdownWr && !handedBack) {
+          expect(p.stream.destroy()).toBe(Status.OK);
+          handedBack = true;
+        }
+      });
+      expect(p.stream.shutdownWrite()).toBe(Status.OK);
+      expect(handedBack).toBe(true);
+      expect(endAfterHandback).toBe(false);
+      expect(p.stream.state).toBe(StreamState.Closed);
+    } finally {
+      await disposeRawPeer(p);
+    }
+  });
+
+  it('renegotiate() while close() waits for the peer answers Invalid', async () => {
+    const factory = tlsPairs();
+    await factory.start();
+    const pair = await factory.open();
+    try {
+      pair.b.reads$.subscribe({ error: () => undefined }); // b reads but never ends
+      const closing = pair.a.close().subscribe({ error: () => undefined });
+      await turns(20);
+      const e = await firstValueFrom(pair.a.renegotiate()).catch((error: unknown) => error);
+      expect(StreamError.is(e) && e.status === Status.Invalid).toBe(true);
+      closing.unsubscribe();
+    } finally {
+      pair.dispose();
+      await factory.stop();
     }
   });
 });
