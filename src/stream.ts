@@ -645,7 +645,8 @@ export class Stream {
   /**
    * Reads once (the seed's ReadAsync): on subscription, waits until bytes
    * are there, copies up to `max` (default the whole buffer) into `buf`,
-   * emits the count and completes. `buf` must stay untouched until then.
+   * emits the count and completes. `buf` must stay untouched until then; a
+   * buffer detached meanwhile errors the read with `Invalid`, consuming nothing.
    *
    * Errors (`StreamError`): code 2 (`StreamClosed`) at the end of stream;
    * code 1 on a fatal error (after the bytes received before it); code 3
@@ -671,7 +672,10 @@ export class Stream {
    * Writes once (the seed's WriteAsync): on subscription, waits for room in
    * the send buffer, accepts as many of the first `len` bytes as fit (maybe
    * fewer than `len`), emits that count and completes. `buf` must stay
-   * untouched until then (large writes may go to the socket without a copy).
+   * untouched until then (large writes may go to the socket without a copy):
+   * a buffer detached (transferred) meanwhile errors the write with `Invalid`
+   * after the bytes already accepted, or — when the kernel was already reading
+   * a large write from it — fails the stream with `SysError`.
    *
    * Errors: code 1 on a fatal error; code 3 (`Invalid`) for bad arguments, a
    * pending write-side operation, after `shutdownWrite`/`close`/`destroy`.

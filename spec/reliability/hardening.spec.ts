@@ -236,3 +236,88 @@ describe('hardening: re-entrant and late calls', () => {
     }
   });
 });
+
+describe('hardening: buffers detached while an operation is pending', () => {
+  let p: RawPeer;
+  beforeEach(async () => {
+    p = await rawTcpPeer();
+  });
+  afterEach(async () => disposeRawPeer(p));
+
+  const detach = (buf: Uint8Array): void => {
+    structuredClone(buf.buffer, { transfer: [buf.buffer as ArrayBuffer] });
+  };
+
+  it('errors a pending read() with Invalid and consumes nothing', async () => {
+    const buf = new Uint8Array(new ArrayBuffer(64));
+    const result = firstValueFrom(p.stream.read(buf)).catch((error: unknown) => error);
+    detach(buf);
+    expect(buf.length).toBe(0);
+    p.peer.write('hello');
+    const e = await result;
+    expect(StreamError.is(e) && e.status === Status.Invalid).toBe(true);
+    const next = Buffer.alloc(16);
+    const n = await firstValueFrom(p.stream.read(next));
+    expect(next.subarray(0, n).toString()).toBe('hello');
+  });
+
+  /** Fills the kernel and the send buffer while the peer does not read; returns the bytes accepted. */
+  async function fill(): Promise<number> {
+    p.peer.pause();
+    let accepted = 0;
+    for (let idle = 0; idle < 20;) {
+      const r = p.stream.tryWrite(Buffer.alloc(16_384, 0));
+      if (r.bytes > 0) {
+        accepted += r.bytes;
+        idle = 0;
+      } else {
+        idle += 1;
+        await turns(2);
+      }
+    }
+    return accepted;
+  }
+
+  /** Resumes the peer and resolves with every byte it gets until the stream's end. */
+  function receiveAll(): Promise<Buffer> {
+    const received: Buffer[] = [];
+    p.peer.on('data', (c: Buffer) => received.push(c));
+    p.peer.resume();
+    return once(p.peer, 'end').then(() => Buffer.concat(received));
+  }
+
+  it('errors a pending writeAll() (copied path) with Invalid; the stream stays usable, nothing reordered', async () => {
+    const before = await fill();
+    const src = new Uint8Array(new ArrayBuffer(32_768)).fill(1);
+    const result = firstValueFrom(p.stream.writeAll(src)).catch((error: unknown) => error);
+    await turns(5);
+    detach(src);
+    const all = receiveAll();
+    const e = await result;
+    expect(StreamError.is(e) && e.status === Status.Invalid).toBe(true);
+    expect((e as Error).message).toMatch(/detached/);
+    expect(p.stream.state).toBe(StreamState.Open);
+    await firstValueFrom(p.stream.writeAll(Buffer.from([2, 2, 2])));
+    p.stream.shutdownWrite();
+    const bytes = await all;
+    // The filler, then a prefix of the ones accepted before the detach, then the next write.
+    expect(bytes.subarray(0, before).every((b) => b === 0)).toBe(true);
+    const ones = bytes.subarray(before, bytes.length - 3);
+    expect(ones.length).toBeLessThan(src.byteLength + 32_768);
+    expect(ones.every((b) => b === 1)).toBe(true);
+    expect([...bytes.subarray(bytes.length - 3)]).toEqual([2, 2, 2]);
+  });
+
+  it('a large write the kernel reads from the caller memory: detaching it fails the stream, never the process', async () => {
+    await fill();
+    const src = new Uint8Array(new ArrayBuffer(8 * 1024 * 1024)).fill(1);
+    const result = firstValueFrom(p.stream.writeAll(src)).catch((error: unknown) => error);
+    await turns(5);
+    detach(src);
+    void receiveAll();
+    const e = await result;
+    // Either the stream saw the detach first (Invalid) or the kernel did (EFAULT → SysError).
+    expect(StreamError.is(e)).toBe(true);
+    expect<Status[]>([Status.Invalid, Status.SysError]).toContain((e as StreamError).status);
+  });
+});

@@ -4,6 +4,8 @@ import { StreamError } from '../errors';
 import { ByteQueue, copyOf } from './byte-queue';
 import { SelfDetaching, notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
+import { invalid } from '../errors';
+import { goneProblem } from './validate';
 
 /**
  * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
@@ -325,9 +327,14 @@ export class ReadSide {
           c.sub.next(chunk);
           continue;
         }
+        this.#consumer = null;
+        const gone = goneProblem(c.buf, c.max, 'read');
+        if (gone !== null) {
+          c.sub.error(invalid(gone)); // nothing consumed: the bytes stay for the next reader
+          break;
+        }
         const n = this.queue.copyTo(c.buf, c.max);
         this.bytes += n;
-        this.#consumer = null;
         c.sub.next(n);
         c.sub.complete();
         break;

@@ -29,6 +29,16 @@ function realLength(buf: unknown): number {
   return lengthOf.call(buf) as number;
 }
 
+/**
+ * Why a buffer a pending operation holds can no longer be used for its first
+ * `n` bytes (it was detached — transferred — or its resizable memory shrank),
+ * or null while it still can.
+ */
+export function goneProblem(buf: Uint8Array, n: number, op: 'read' | 'write'): string | null {
+  if ((lengthOf.call(buf) as number) >= n) return null;
+  return `the buffer of a pending ${op} was detached (transferred) or shrank before the ${op} was done`;
+}
+
 /** Resolves `n` (default: the whole buffer) against `buf`; a string means refused. */
 export function lengthFor(buf: unknown, n: unknown, name: 'max' | 'len'): number | string {
   const length = realLength(buf);

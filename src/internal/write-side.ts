@@ -1,5 +1,6 @@
 import type { Subscriber } from 'rxjs';
-import type { StreamError } from '../errors';
+import { invalid, type StreamError } from '../errors';
+import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
 import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
 
@@ -305,6 +306,16 @@ export class WriteSide {
   #progressWrite(op: Extract<WriteOp, { kind: 'some' | 'all' }>): void {
     while (op === this.#op && op.inKernel === 0) {
       const remaining = op.len - op.off;
+      const gone = remaining > 0 ? goneProblem(op.src, op.len, 'write') : null;
+      if (gone !== null) {
+        // What was accepted before stays accepted and is sent; the rest cannot be read.
+        this.#op = null;
+        this.#host.deliver(() =>
+          op.sub.error(invalid(`${gone} (${op.off} of ${op.len} bytes accepted)`)),
+        );
+        this.#host.writeSettled();
+        return;
+      }
       if (remaining === 0) {
         this.#finish(op, op.len);
         return;
