@@ -4,6 +4,7 @@ import { aggregate } from './aggregate';
 import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
 import { slowConsumer } from './slow-consumer';
+import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
 import { tcpRecv } from './tcp-recv';
 import { tcpRecvInto } from './tcp-recv-into';
@@ -21,6 +22,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     smallWritesFlat,
     smallTryWrites,
     pingPongScenario,
+    smallRequestScenario,
     tlsRecv,
     tlsSend,
     slowConsumer,
