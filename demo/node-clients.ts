@@ -7,6 +7,8 @@
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import type * as net from 'node:net';
+import Redis, { AbstractConnector } from 'ioredis';
+import { Pool } from 'pg';
 import { Client } from 'undici';
 import { WebSocket } from 'ws';
 import {
@@ -74,4 +76,35 @@ export function duplexErrors(port: number): void {
     console.log(e.cause.status, e.cause.code); // the StreamError: 'SysError', 1
   });
   socket.connect();
+}
+
+/** pg: `stream` is a synchronous factory; the Duplex connects when pg calls connect(). */
+export function pgPool(port: number): Pool {
+  return new Pool({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    stream: () => toDuplex(connectTCP(port, '127.0.0.1')),
+  });
+}
+
+/** ioredis: a connector handing out a Duplex that connects on first use. */
+export class RxRedisConnector extends AbstractConnector {
+  constructor(readonly port: number) {
+    super(1000);
+  }
+  connect(): Promise<net.Socket> {
+    return Promise.resolve(toDuplex(connectTCP(this.port, '127.0.0.1')) as unknown as net.Socket);
+  }
+}
+
+/** An ioredis client over {@link RxRedisConnector}. */
+export function redisClient(port: number): Redis {
+  return new Redis({
+    Connector: class extends RxRedisConnector {
+      constructor() {
+        super(port);
+      }
+    },
+  });
 }

@@ -53,6 +53,12 @@ export interface Monitorable {
     /** The fatal status. */
     readonly status: Status;
   } | null;
+  /** The peer's address (a `Stream` has it; undefined on IPC and memory streams). */
+  readonly remoteAddress?: string | undefined;
+  /** The peer's port. */
+  readonly remotePort?: number | undefined;
+  /** What a TLS session negotiated; null when it is not TLS. */
+  tlsInfo?(): { readonly protocol: string | null } | null;
 }
 
 /**
@@ -113,6 +119,10 @@ export interface MonitorEvent {
   readonly bytesWritten: number;
   /** `scheduler.now()` at the time of the event, in milliseconds. */
   readonly time: number;
+  /** `address:port` of the peer; present only for streams that have one (TCP, TLS). */
+  readonly peer?: string;
+  /** The TLS protocol (`'TLSv1.3'`, …); present only for TLS streams. */
+  readonly tlsProtocol?: string;
 }
 
 /**
@@ -193,6 +203,7 @@ function follow(
 class Tracker {
   #state: StreamState | null = null;
   #lastKey = '';
+  #whereCache: { peer?: string; tlsProtocol?: string } | null = null;
 
   constructor(
     readonly stream: Monitorable,
@@ -236,8 +247,22 @@ class Tracker {
       bytesRead: stream.bytesRead,
       bytesWritten: stream.bytesWritten,
       time: this.scheduler.now(),
+      ...this.#where(),
     };
     return remember ? this.#remember(event) : event;
+  }
+
+  /** `peer` and `tlsProtocol`, read once (they do not change) and only where there are some. */
+  #where(): { peer?: string; tlsProtocol?: string } {
+    if (this.#whereCache !== null) return this.#whereCache;
+    const { stream } = this;
+    const where: { peer?: string; tlsProtocol?: string } = {};
+    if (stream.remoteAddress !== undefined) {
+      where.peer = `${stream.remoteAddress}:${stream.remotePort ?? ''}`;
+    }
+    const protocol = stream.tlsInfo?.()?.protocol;
+    if (typeof protocol === 'string') where.tlsProtocol = protocol;
+    return (this.#whereCache = where);
   }
 
   #remember(event: MonitorEvent): MonitorEvent {

@@ -5,6 +5,7 @@ import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
 import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-layer';
 import { slowConsumer } from './slow-consumer';
+import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
 import { tcpRecv } from './tcp-recv';
 import { tcpRecvInto } from './tcp-recv-into';
@@ -25,6 +26,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     framesLengthPrefixed,
     writeFromSmall,
     pingPongScenario,
+    smallRequestScenario,
     tlsRecv,
     tlsSend,
     slowConsumer,

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { firstValueFrom, Observable, ReplaySubject } from 'rxjs';
+import { firstValueFrom, Observable, of, ReplaySubject } from 'rxjs';
 import {
   Status,
   StreamError,
@@ -13,6 +13,7 @@ import {
   listenTCP,
   listenTLS,
   memoryPair,
+  monitor,
   type ConnectOptions,
   type Stream,
 } from '../../src';
@@ -250,5 +251,21 @@ describe('Stream socket members', () => {
     expect(client.remoteAddress).toBeUndefined();
     expect(client.localPort).toBeUndefined();
     expect(client.tlsInfo()).toBeNull();
+  });
+
+  it('monitor() shows the peer of TCP/TLS streams and the TLS protocol', async () => {
+    const [tlsClient, tlsSrv] = await tlsPair();
+    const onTls = await firstValueFrom(monitor(of(tlsClient)));
+    expect(onTls.peer).toBe(`127.0.0.1:${tlsSrv.localPort}`);
+    expect(onTls.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
+    const [tcp] = await tcpPair();
+    const onTcp = await firstValueFrom(monitor(of(tcp)));
+    expect(onTcp.peer).toBe(`127.0.0.1:${tcp.remotePort}`);
+    expect('tlsProtocol' in onTcp).toBeFalse();
+    const [m1, m2] = memoryPair();
+    const onMemory = await firstValueFrom(monitor(of(m1)));
+    expect('peer' in onMemory).toBeFalse();
+    m1.destroy();
+    m2.destroy();
   });
 });

@@ -14,6 +14,12 @@ import type { Stream } from '../../stream';
 import { IdleTimer } from './idle-timer';
 import { toNodeError } from './node-error';
 
+/**
+ * Bytes Node may buffer on the readable side before reading pauses: one
+ * socket read's worth (Node 22's default), so a 64 KiB read does not pause
+ * and resume the socket each time.
+ */
+const READ_HIGH_WATER = 64 * 1024;
 /** Corked chunks up to this many bytes in all are joined into one `writeAll`. */
 const JOIN_MAX = 64 * 1024;
 
@@ -54,13 +60,15 @@ export class SocketDuplex extends Duplex {
   #waiting: Work[] | null = null;
   #wantRead = false;
   #reading: Subscription | null = null;
+  #subscribing = false; // inside reads$.subscribe(), which may deliver chunks at once
+  #full = false; // push() refused while subscribing
   #settings: Settings | null = null;
   #timeout: number | undefined = undefined;
   readonly #idle = new IdleTimer(() => this.emit('timeout'));
 
   /** @param source - a stream (owned from here on), or a cold observable that connects one. */
   constructor(source: Stream | Observable<Stream>) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, readableHighWaterMark: READ_HIGH_WATER });
     if (isObservable(source)) {
       this.#source = source;
       this.#connecting = true;
@@ -203,7 +211,12 @@ export class SocketDuplex extends Duplex {
     return this;
   }
 
-  /** @internal Node's read hook: one chunk of `reads$` (zero-copy) per call. */
+  /**
+   * @internal Node's read hook: subscribes to `reads$` (zero-copy chunks) and
+   * stays subscribed, socket flowing, until `push()` says Node's buffer is
+   * full; unsubscribing then pauses the socket (losing nothing) until Node
+   * asks again.
+   */
   override _read(): void {
     const stream = this.#stream;
     if (stream === null) {
@@ -211,26 +224,34 @@ export class SocketDuplex extends Duplex {
       this.#startConnect();
       return;
     }
-    if (this.#reading !== null) return;
-    let ended = false;
-    let got: Buffer | null = null;
-    const sub = stream.reads$.pipe(take(1)).subscribe({
-      next: (chunk) => (got = chunk),
-      complete: () => (ended = true),
-      error: (error: unknown) => {
-        this.#reading = null;
-        this.destroy(toNodeError(error, 'read'));
-      },
-    });
-    // Pushed from a finalizer, run once take(1) has let go of reads$: a push may call read() again.
-    sub.add(() => {
-      if (!ended) return;
-      this.#reading = null;
-      if (got !== null) this.#idle.touch();
-      this.push(got);
-    });
-    if (!sub.closed) this.#reading = sub;
+    if (this.#reading !== null || this.#subscribing) return;
+    this.#subscribing = true;
+    this.#full = false;
+    const sub = stream.reads$.subscribe(this.#reader);
+    this.#subscribing = false;
+    if (this.#full || sub.closed) sub.unsubscribe();
+    else this.#reading = sub;
   }
+
+  readonly #reader = {
+    next: (chunk: Buffer): void => {
+      this.#idle.touch();
+      if (this.push(chunk)) return;
+      // Node's buffer is full: stop until it asks again (_read).
+      const sub = this.#reading;
+      this.#reading = null;
+      if (sub === null) this.#full = true;
+      else sub.unsubscribe();
+    },
+    complete: (): void => {
+      this.#reading = null;
+      this.push(null);
+    },
+    error: (error: unknown): void => {
+      this.#reading = null;
+      this.destroy(toNodeError(error, 'read'));
+    },
+  };
 
   /** @internal Node's write hook: `writeAll`; an empty chunk is done at once, nothing sent. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (e?: Error) => void): void {

@@ -1,0 +1,89 @@
+/**
+ * Request/response latency for a request written as three small writes
+ * (16 + 16 + 32 B, as a client writes header, fields and body), the 64 B
+ * reply echoed by the peer. Raw Node sets TCP_NODELAY (what a careful
+ * client does); rxstream streams have it by default and send the three
+ * writes of the turn in one segment.
+ */
+import type * as net from 'node:net';
+import { closeRaw, connectRaw } from '../raw-net';
+import { connectRx, withStream } from '../rx-net';
+import type { Stream } from '../../src';
+import { elapsedSince, now } from '../timing';
+import type { BenchContext, Measurement, Scenario } from '../types';
+import { MESSAGE_BYTES, MESSAGES } from './small-writes';
+
+/** The three pieces of request `i`. */
+function pieces(i: number): [Buffer, Buffer, Buffer] {
+  const m = MESSAGES[i % MESSAGES.length];
+  return [m.subarray(0, 16), m.subarray(16, 32), m.subarray(32, MESSAGE_BYTES)];
+}
+
+function rawRequests(socket: net.Socket, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let pending = 0;
+    let done = 0;
+    const t0 = now();
+    const send = (i: number): void => {
+      for (const p of pieces(i)) socket.write(p);
+    };
+    socket.once('error', reject);
+    socket.on('data', (data: Buffer) => {
+      pending += data.length;
+      while (pending >= MESSAGE_BYTES) {
+        pending -= MESSAGE_BYTES;
+        if (++done === n) return resolve(elapsedSince(t0));
+        send(done);
+      }
+    });
+    send(0);
+  });
+}
+
+function rxRequests(stream: Stream, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let pending = 0;
+    let done = 0;
+    const t0 = now();
+    const send = (i: number): void => {
+      for (const p of pieces(i)) stream.writeAll(p).subscribe({ error: reject });
+    };
+    stream.reads$.subscribe({
+      next: (chunk) => {
+        pending += chunk.length;
+        while (pending >= MESSAGE_BYTES) {
+          pending -= MESSAGE_BYTES;
+          if (++done === n) return resolve(elapsedSince(t0));
+          send(done);
+        }
+      },
+      error: reject,
+    });
+    send(0);
+  });
+}
+
+async function raw(ctx: BenchContext): Promise<Measurement> {
+  const n = ctx.config.pingPongs;
+  const socket = await connectRaw(ctx.ports.echo, { noDelay: true });
+  const seconds = await rawRequests(socket, n);
+  await closeRaw(socket);
+  return { value: n / seconds, ok: true, detail: { seconds, usPerRoundTrip: (seconds / n) * 1e6 } };
+}
+
+async function rx(ctx: BenchContext): Promise<Measurement> {
+  const n = ctx.config.pingPongs;
+  const seconds = await withStream(connectRx(ctx.ports.echo), (s) => rxRequests(s, n));
+  return { value: n / seconds, ok: true, detail: { seconds, usPerRoundTrip: (seconds / n) * 1e6 } };
+}
+
+/** The scenario. */
+export const smallRequestScenario: Scenario = {
+  id: 'small-request',
+  title: 'request of 3 small writes, 64 B reply (raw: noDelay)',
+  unit: 'rt/s',
+  higherIsBetter: true,
+  target: () => ({ kind: 'ratio-at-least', min: 0.95 }),
+  raw,
+  rx,
+};
