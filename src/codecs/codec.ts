@@ -10,6 +10,11 @@ import { StreamError, invalid } from '../errors';
 /**
  * One frame found by a {@link Decoder}: the frame, and how many bytes from
  * `start` it used (its header, payload and delimiter).
+ *
+ * @example
+ * ```ts
+ * const found: Decoded<string> = { frame: 'PING', consumed: 5 }; // "PING\n"
+ * ```
  */
 export interface Decoded<T> {
   /** The decoded frame. */
@@ -43,6 +48,17 @@ export interface Decoded<T> {
  * `bytes` may be a view of received memory: copy what a frame must keep
  * past the next call only if it is not a view of `bytes` (views are fine:
  * the driver never writes over bytes it has passed to `decode`).
+ *
+ * @example
+ * ```ts
+ * // Frames of one length byte, then that many bytes.
+ * const tiny: Decoder<Buffer> = {
+ *   decode(bytes, start) {
+ *     if (bytes.length - start < 1 || bytes.length - start < 1 + bytes[start]) return null;
+ *     return { frame: bytes.subarray(start + 1, start + 1 + bytes[start]), consumed: 1 + bytes[start] };
+ *   },
+ * };
+ * ```
  */
 export interface Decoder<T> {
   /** The next frame at `bytes[start]`, or null when more bytes are needed. */
@@ -94,7 +110,15 @@ export interface Codec<T> {
   encode(frame: T): Buffer;
 }
 
-/** Options every built-in codec takes. */
+/**
+ * Options every built-in codec takes.
+ *
+ * @example
+ * ```ts
+ * const options: CodecOptions = { maxLength: 4096, allowPartial: true };
+ * stream.frames(delimited('\0', options)).subscribe();
+ * ```
+ */
 export interface CodecOptions {
   /**
    * Longest frame accepted (decoding) and produced (encoding), in bytes of

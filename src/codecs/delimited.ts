@@ -16,7 +16,14 @@ import {
   type Decoder,
 } from './codec';
 
-/** Default {@link CodecOptions.maxLength} of {@link delimited}: 64 KiB. */
+/**
+ * Default {@link CodecOptions.maxLength} of {@link delimited}: 64 KiB.
+ *
+ * @example
+ * ```ts
+ * delimited('\0', { maxLength: 16 * DEFAULT_MAX_DELIMITED_LENGTH }); // frames up to 1 MiB
+ * ```
+ */
 export const DEFAULT_MAX_DELIMITED_LENGTH = 64 * 1024;
 
 /**

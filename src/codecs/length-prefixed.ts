@@ -16,13 +16,37 @@ import {
   type Decoder,
 } from './codec';
 
-/** Default {@link LengthPrefixedOptions.maxLength}: 8 MiB (tokio-util's). */
+/**
+ * Default {@link LengthPrefixedOptions.maxLength}: 8 MiB (tokio-util's).
+ *
+ * @example
+ * ```ts
+ * lengthPrefixed({ maxLength: 8 * DEFAULT_MAX_FRAME_LENGTH }); // payloads up to 64 MiB
+ * ```
+ */
 export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024;
 
-/** Size of the length header in bytes, or `'varint'` (unsigned LEB128, as protobuf). */
+/**
+ * Size of the length header in bytes, or `'varint'` (unsigned LEB128, as protobuf).
+ *
+ * @example
+ * ```ts
+ * const header: LengthHeader = 'varint';
+ * lengthPrefixed({ header });
+ * ```
+ */
 export type LengthHeader = 1 | 2 | 4 | 8 | 'varint';
 
-/** Options of {@link lengthPrefixed}. */
+/**
+ * Options of {@link lengthPrefixed}.
+ *
+ * @example
+ * ```ts
+ * // A 2-byte little-endian length that counts itself.
+ * const options: LengthPrefixedOptions = { header: 2, littleEndian: true, lengthIncludesHeader: true };
+ * stream.frames(lengthPrefixed(options)).subscribe();
+ * ```
+ */
 export interface LengthPrefixedOptions extends CodecOptions {
   /** The length field: 1, 2, 4 (default) or 8 bytes, or `'varint'`. */
   header?: LengthHeader;

@@ -17,13 +17,36 @@ import {
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Default {@link LinesOptions.maxLength}: 64 KiB. */
+/**
+ * Default {@link LinesOptions.maxLength}: 64 KiB.
+ *
+ * @example
+ * ```ts
+ * lines({ maxLength: 4 * DEFAULT_MAX_LINE_LENGTH }); // lines up to 256 KiB
+ * ```
+ */
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
-/** What ends a line: `'\n'`, `'\r\n'`, or `'any'` (either; the default). */
+/**
+ * What ends a line: `'\n'`, `'\r\n'`, or `'any'` (either; the default).
+ *
+ * @example
+ * ```ts
+ * const smtp: LineEnding = '\r\n';
+ * lines({ ending: smtp });
+ * ```
+ */
 export type LineEnding = '\n' | '\r\n' | 'any';
 
-/** Options of {@link lines}. */
+/**
+ * Options of {@link lines}.
+ *
+ * @example
+ * ```ts
+ * const options: LinesOptions = { ending: '\r\n', encoding: 'latin1', maxLength: 998 };
+ * stream.frames(lines(options)).subscribe();
+ * ```
+ */
 export interface LinesOptions extends CodecOptions {
   /**
    * What ends a line. `'any'` (default): `\n`, with a `\r` before it
@@ -67,7 +90,8 @@ export interface LinesOptions extends CodecOptions {
  */
 export function lines(options?: LinesOptions & { encoding?: BufferEncoding }): Codec<string>;
 export function lines(options: LinesOptions & { encoding: 'buffer' }): Codec<Buffer>;
-export function lines(options: LinesOptions = {}): Codec<string> | Codec<Buffer> {
+export function lines(options?: LinesOptions): Codec<string | Buffer>;
+export function lines(options: LinesOptions = {}): Codec<string | Buffer> {
   const maxLength = maxLengthOption(options.maxLength, DEFAULT_MAX_LINE_LENGTH);
   const ending = options.ending ?? 'any';
   if (ending !== '\n' && ending !== '\r\n' && ending !== 'any') {
@@ -91,7 +115,7 @@ export function lines(options: LinesOptions = {}): Codec<string> | Codec<Buffer>
     maxLength,
     decoder: () => new LineDecoder<string | Buffer>(config),
     encode: (line: string | Buffer) => encodeLine(line, encoding, suffix, config),
-  } as Codec<string> | Codec<Buffer>;
+  };
 }
 
 interface LineConfig {
