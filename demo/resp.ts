@@ -26,9 +26,9 @@ export function resp(maxLength = 512 * 1024 * 1024): Codec<Resp> {
     maxLength,
     decoder: () => ({
       // Stateless: a frame split over chunks is parsed again from its start when more bytes come.
-      decode(bytes: Buffer): Decoded<Resp> | null {
-        const found = parse(bytes, 0, maxLength, 0);
-        return found === null ? null : { frame: found[0], consumed: found[1] };
+      decode(bytes: Buffer, start: number): Decoded<Resp> | null {
+        const found = parse(bytes, start, maxLength, 0);
+        return found === null ? null : { frame: found[0], consumed: found[1] - start };
       },
     }),
     encode(value: Resp): Buffer {

@@ -151,8 +151,8 @@ let streams = 0;
  * socket and closes it on `destroy`).
  *
  * One pending async operation **per direction**: one on the read side
- * (`read` or a `reads$` subscription) and one on the write side (`write`,
- * `writeAll`, `flush`, `close`). A second one on a busy side errors with
+ * (`read`, or a `reads$` or `frames` subscription) and one on the write side
+ * (`write`, `writeAll`, `writeFrom`, `flush`, `close`). A second one on a busy side errors with
  * `StreamError` status `Invalid` (code 3); nothing is queued or dropped.
  *
  * Every observable is cold: nothing happens until subscription, each

@@ -4,6 +4,7 @@ import { aggregate } from './aggregate';
 import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
 import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-layer';
+import { writeFromGenerator } from './writefrom-generator';
 import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
@@ -30,6 +31,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     tlsRecv,
     tlsSend,
     slowConsumer,
+    writeFromGenerator,
     echoStreams,
     ...config.aggregateStreams.map(aggregate),
   ];

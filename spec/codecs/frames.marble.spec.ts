@@ -1,6 +1,6 @@
 import { first, from, map, take, takeWhile, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { Status, encode, lengthPrefixed, lines } from '../../src';
+import { Status, encode, lengthPrefixed, lines, type Codec } from '../../src';
 import { bytes, createTestPeer, streamErrorLike } from '../../src/testing';
 
 const refused = streamErrorLike({ status: Status.Invalid, code: 3 });
@@ -131,7 +131,7 @@ describe('stream.frames(codec) (marbles)', () => {
   it('refuses something that is not a codec with Invalid', () => {
     ts.run(({ expectObservable }) => {
       const peer = createTestPeer({ scheduler: ts });
-      const notACodec = {} as unknown as ReturnType<typeof lines>;
+      const notACodec = {} as unknown as Codec<string>;
       expectObservable(peer.stream.frames(notACodec)).toBe('#', undefined, refused);
     });
   });

@@ -12,8 +12,11 @@ const ROOT = join(__dirname, '..', '..');
 const PRELUDE = `
 import { concatMap, first, from, map, take, timeout } from 'rxjs';
 import {
+  DEFAULT_MAX_DELIMITED_LENGTH, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_LINE_LENGTH,
   Status, StreamError, delimited, encode, lengthPrefixed, lines, request,
-  type Codec, type Decoded, type Stream,
+  type Codec, type CodecOptions, type Decoded, type Decoder, type LengthHeader,
+  type LengthPrefixedOptions, type LineEnding, type LinesOptions, type RequestOptions,
+  type Stream, type WriteSource,
 } from '../../src';
 import { chunkMarbles, decodeFrames, splitAt, streamErrorLike, type TestPeer } from '../../src/testing';
 declare const stream: Stream;
@@ -23,6 +26,7 @@ declare function resp(): Codec<string | number | Buffer | null | Error | unknown
 void [concatMap, first, from, map, take, timeout, Status, StreamError, delimited, encode];
 void [lengthPrefixed, lines, request, chunkMarbles, decodeFrames, splitAt, streamErrorLike];
 void [stream, peer, error, resp];
+void [DEFAULT_MAX_DELIMITED_LENGTH, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_LINE_LENGTH];
 `;
 
 /** The ```ts blocks of `markdown` between the two headings. */
@@ -88,6 +92,7 @@ describe('documentation examples', () => {
         'src/codecs/length-prefixed.ts',
         'src/codecs/encode.ts',
         'src/codecs/request.ts',
+        'src/codecs/write-from.ts',
         'src/testing/framing.ts',
       ].flatMap((f) => exampleBlocks(readFileSync(join(ROOT, f), 'utf8'))),
     ];

@@ -143,6 +143,23 @@ describe('frames() property over real streams', () => {
       beforeAll(() => factory.start());
       afterAll(() => factory.stop());
 
+      it('take(1) over frames already queued keeps the rest for tryRead (delivered during subscribe)', async () => {
+        const pair = await factory.open();
+        try {
+          pair.a.tryWrite(Buffer.from('one\ntwo\nthree'));
+          // Sync mode until the frames subscription: wait until every byte is queued in b.
+          while (pair.b.stats().readBuffered < 13) await firstValueFrom(pair.b.readable$);
+          const first = await firstValueFrom(pair.b.frames(lines()).pipe(take(1)));
+          expect(first).toBe('one');
+          const buf = Buffer.alloc(64);
+          const r = pair.b.tryRead(buf);
+          expect(r.status).toBe(Status.OK);
+          expect(buf.subarray(0, r.bytes).toString()).toBe('two\nthree');
+        } finally {
+          pair.dispose();
+        }
+      });
+
       it('decodes every frame once, in order, with raw reads and resubscriptions in between', async () => {
         let frames = 0;
         await fc.assert(

@@ -156,3 +156,39 @@ describe('ByteQueue', () => {
     });
   });
 });
+
+describe('ByteQueue.unshift', () => {
+  it('puts a chunk before everything queued, also after part of the head was read', () => {
+    const q = new ByteQueue();
+    q.push(Buffer.from('abc'));
+    q.push(Buffer.from('def'));
+    const two = Buffer.alloc(2);
+    expect(q.copyTo(two, 2)).toBe(2); // 'ab' read: 'c' left of the head
+    q.unshift(Buffer.from('xy'));
+    expect(q.length).toBe(6);
+    expect(Buffer.concat(q.drain()).toString()).toBe('xycdef');
+  });
+
+  it('works on an empty queue and after whole chunks were shifted', () => {
+    const q = new ByteQueue();
+    q.unshift(Buffer.from('a'));
+    q.push(Buffer.from('b'));
+    q.push(Buffer.from('c'));
+    expect(q.shift()?.toString()).toBe('a');
+    q.unshift(Buffer.from('z'));
+    q.unshift(Buffer.alloc(0));
+    expect(Buffer.concat(q.drain()).toString()).toBe('zbc');
+  });
+
+  it('keeps a lent chunk settled as lent when unshifting in front of its rest', () => {
+    const q = new ByteQueue();
+    const lent = Buffer.from('lentbytes');
+    q.pushLent(lent, false, 1024);
+    const four = Buffer.alloc(4);
+    q.copyTo(four, 4);
+    q.unshift(Buffer.from('<'));
+    expect(q.settleLent()).toBe('free'); // its rest was copied out: the read buffer is free
+    lent.fill(0);
+    expect(Buffer.concat(q.drain()).toString()).toBe('<bytes');
+  });
+});

@@ -9,12 +9,17 @@ import { StreamError, invalid } from '../errors';
 
 /**
  * One frame found by a {@link Decoder}: the frame, and how many bytes from
- * the front of the input it used (its header, payload and delimiter).
+ * `start` it used (its header, payload and delimiter).
+ *
+ * @example
+ * ```ts
+ * const found: Decoded<string> = { frame: 'PING', consumed: 5 }; // "PING\n"
+ * ```
  */
 export interface Decoded<T> {
   /** The decoded frame. */
   frame: T;
-  /** Bytes used from the front of the input: at least 1, at most the input's length. */
+  /** Bytes used from `start`: at least 1, at most `bytes.length - start`. */
   consumed: number;
 }
 
@@ -22,14 +27,18 @@ export interface Decoded<T> {
  * An incremental decoder: bytes in, frames out, one at a time. Made fresh
  * by {@link Codec.decoder} for each `frames()` subscription.
  *
- * The driver (`stream.frames`) calls `decode` with every byte received and
- * not yet used by a frame, front first. The contract:
+ * The driver (`stream.frames`) calls `decode(bytes, start)` where
+ * `bytes[start..]` is every byte received and not yet used by a frame (the
+ * bytes before `start` are not the decoder's to read). Passing an offset
+ * rather than a fresh view per frame keeps many small frames cheap. The
+ * contract:
  *
- * - Return `null` when `bytes` holds no whole frame yet. The next call gets
- *   the same bytes with more appended, so a decoder may keep state about
- *   what it has already scanned (a search position, a parsed header).
- * - Return a {@link Decoded} for the frame at the front of `bytes`; the next
- *   call starts right after its `consumed` bytes. The driver reads the result
+ * - Return `null` when `bytes[start..]` holds no whole frame yet. The next
+ *   call's `bytes[start..]` holds the same bytes with more appended (maybe in
+ *   another Buffer, at another `start`), so a decoder may keep state about
+ *   what it has already scanned, counted from `start`.
+ * - Return a {@link Decoded} for the frame at `start`; the next call's
+ *   `start` is right after its `consumed` bytes. The driver reads the result
  *   before calling again, so the same object may be returned each time.
  * - Throw (a `StreamError`, by convention status `Invalid`) when the bytes
  *   cannot be a frame, or a frame would be longer than `maxLength`: the
@@ -39,19 +48,30 @@ export interface Decoded<T> {
  * `bytes` may be a view of received memory: copy what a frame must keep
  * past the next call only if it is not a view of `bytes` (views are fine:
  * the driver never writes over bytes it has passed to `decode`).
+ *
+ * @example
+ * ```ts
+ * // Frames of one length byte, then that many bytes.
+ * const tiny: Decoder<Buffer> = {
+ *   decode(bytes, start) {
+ *     if (bytes.length - start < 1 || bytes.length - start < 1 + bytes[start]) return null;
+ *     return { frame: bytes.subarray(start + 1, start + 1 + bytes[start]), consumed: 1 + bytes[start] };
+ *   },
+ * };
+ * ```
  */
 export interface Decoder<T> {
-  /** The next frame at the front of `bytes`, or null when more bytes are needed. */
-  decode(bytes: Buffer): Decoded<T> | null;
+  /** The next frame at `bytes[start]`, or null when more bytes are needed. */
+  decode(bytes: Buffer, start: number): Decoded<T> | null;
   /**
-   * At the end of stream, with the bytes left over (never empty): a last
+   * At the end of stream, with the bytes left over (`bytes[start..]`, never empty): a last
    * frame made of them, or null. Called again while bytes remain and it
    * returns frames. When it is absent or returns null with bytes left, the
    * subscription errors with a partial-frame `StreamError` (status
    * StreamClosed, code 2). Built-in codecs emit the rest here only with
    * `allowPartial`.
    */
-  finish?(bytes: Buffer): Decoded<T> | null;
+  finish?(bytes: Buffer, start: number): Decoded<T> | null;
 }
 
 /**
@@ -74,7 +94,8 @@ export interface Decoder<T> {
  * const fixed4: Codec<Buffer> = {
  *   maxLength: 4,
  *   decoder: () => ({
- *     decode: (bytes) => (bytes.length < 4 ? null : { frame: bytes.subarray(0, 4), consumed: 4 }),
+ *     decode: (bytes, start) =>
+ *       bytes.length - start < 4 ? null : { frame: bytes.subarray(start, start + 4), consumed: 4 },
  *   }),
  *   encode: (frame) => Buffer.from(frame),
  * };
@@ -89,7 +110,15 @@ export interface Codec<T> {
   encode(frame: T): Buffer;
 }
 
-/** Options every built-in codec takes. */
+/**
+ * Options every built-in codec takes.
+ *
+ * @example
+ * ```ts
+ * const options: CodecOptions = { maxLength: 4096, allowPartial: true };
+ * stream.frames(delimited('\0', options)).subscribe();
+ * ```
+ */
 export interface CodecOptions {
   /**
    * Longest frame accepted (decoding) and produced (encoding), in bytes of

@@ -16,7 +16,14 @@ import {
   type Decoder,
 } from './codec';
 
-/** Default {@link CodecOptions.maxLength} of {@link delimited}: 64 KiB. */
+/**
+ * Default {@link CodecOptions.maxLength} of {@link delimited}: 64 KiB.
+ *
+ * @example
+ * ```ts
+ * delimited('\0', { maxLength: 16 * DEFAULT_MAX_DELIMITED_LENGTH }); // frames up to 1 MiB
+ * ```
+ */
 export const DEFAULT_MAX_DELIMITED_LENGTH = 64 * 1024;
 
 /**
@@ -77,26 +84,27 @@ class DelimitedDecoder implements Decoder<Buffer> {
     readonly allowPartial: boolean,
   ) {}
 
-  decode(bytes: Buffer): Decoded<Buffer> | null {
-    const at = bytes.indexOf(this.delim, Math.max(0, this.#scanned - this.delim.length + 1));
+  decode(bytes: Buffer, start: number): Decoded<Buffer> | null {
+    const dlen = this.delim.length;
+    const at = bytes.indexOf(this.delim, start + Math.max(0, this.#scanned - dlen + 1));
     if (at === -1) {
-      this.#scanned = bytes.length;
+      this.#scanned = bytes.length - start;
       // Up to delimiter length - 1 trailing bytes may be the start of a delimiter.
-      const soFar = bytes.length - this.delim.length + 1;
+      const soFar = this.#scanned - dlen + 1;
       if (soFar > this.maxLength) throw frameTooLong(`at least ${soFar}`, this.maxLength);
       return null;
     }
-    if (at > this.maxLength) throw frameTooLong(at, this.maxLength);
+    if (at - start > this.maxLength) throw frameTooLong(at - start, this.maxLength);
     this.#scanned = 0;
-    this.#out.frame = bytes.subarray(0, at);
-    this.#out.consumed = at + this.delim.length;
+    this.#out.frame = bytes.subarray(start, at);
+    this.#out.consumed = at + dlen - start;
     return this.#out;
   }
 
-  finish(bytes: Buffer): Decoded<Buffer> | null {
+  finish(bytes: Buffer, start: number): Decoded<Buffer> | null {
     if (!this.allowPartial) return null;
-    this.#out.frame = bytes;
-    this.#out.consumed = bytes.length;
+    this.#out.frame = bytes.subarray(start);
+    this.#out.consumed = bytes.length - start;
     return this.#out;
   }
 }

@@ -66,8 +66,11 @@ export class FrameReader<T> implements ChunkSink {
   readonly #decoder: Decoder<T> | null;
   readonly #limit: number;
   readonly #side: GiveBack;
-  #pending: Buffer = EMPTY; // received, not yet part of an emitted frame
-  #store: Buffer | null = null; // when #pending is its tail: ends at #used
+  // Received, not yet part of an emitted frame: #buf[#start..]. In the store state #buf is
+  // #store.subarray(0, #used); in the view state it is the last chunk.
+  #buf: Buffer = EMPTY;
+  #start = 0;
+  #store: Buffer | null = null;
   #used = 0;
   #broken: unknown = null;
 
@@ -90,30 +93,27 @@ export class FrameReader<T> implements ChunkSink {
   }
 
   next(chunk: Buffer): void {
-    if (this.#sub.closed) {
-      this.#side.unshift(chunk); // (cannot happen: the read side checks `closed` first)
-      return;
-    }
-    let bytes = this.#join(chunk);
-    this.#pending = bytes;
-    if (this.#decoder === null) {
+    this.#join(chunk);
+    const decoder = this.#decoder;
+    if (decoder === null) {
       this.#sub.error(this.#broken);
       return;
     }
-    while (bytes.length > 0) {
+    const bytes = this.#buf;
+    while (this.#start < bytes.length) {
       let found;
       try {
-        found = this.#decoder.decode(bytes);
+        found = decoder.decode(bytes, this.#start);
       } catch (error) {
         this.#sub.error(error);
         return;
       }
       if (found === null) break;
-      if (!this.#emit(found.frame, found.consumed, bytes)) return;
-      bytes = this.#pending;
+      if (!this.#emit(found.frame, found.consumed)) return;
     }
-    if (this.#pending.length > this.#limit)
+    if (bytes.length - this.#start > this.#limit) {
       this.#sub.error(frameTooLong('an unfinished', this.#limit));
+    }
   }
 
   error(error: unknown): void {
@@ -123,63 +123,69 @@ export class FrameReader<T> implements ChunkSink {
   /** The end of stream (or a local close): the rest is a last frame, or a partial-frame error. */
   complete(): void {
     const decoder = this.#decoder;
-    while (this.#pending.length > 0 && decoder !== null && !this.#sub.closed) {
+    while (this.#start < this.#buf.length && decoder !== null && !this.#sub.closed) {
       let found;
       try {
-        found = decoder.finish?.(this.#pending) ?? null;
+        found = decoder.finish?.(this.#buf, this.#start) ?? null;
       } catch (error) {
         this.#sub.error(error);
         return;
       }
       if (found === null) break;
-      if (!this.#emit(found.frame, found.consumed, this.#pending)) return;
+      if (!this.#emit(found.frame, found.consumed)) return;
     }
     if (this.#sub.closed) return;
-    if (this.#pending.length > 0) this.#sub.error(partialFrame(this.#pending.length));
+    const left = this.#buf.length - this.#start;
+    if (left > 0) this.#sub.error(partialFrame(left));
     else this.#sub.complete();
   }
 
   /** Gives every byte not yet in an emitted frame back to the front of the stream. */
   giveBack(): void {
-    const rest = this.#pending;
-    this.#pending = EMPTY;
+    const rest = this.#start < this.#buf.length ? this.#buf.subarray(this.#start) : EMPTY;
+    this.#buf = EMPTY;
+    this.#start = 0;
     this.#store = null;
     this.#side.unshift(rest);
   }
 
   /** Emits one frame; false when the subscription ended (its teardown gave the rest back). */
-  #emit(frame: T, consumed: number, bytes: Buffer): boolean {
-    if (!(consumed >= 1 && consumed <= bytes.length && Number.isInteger(consumed))) {
+  #emit(frame: T, consumed: number): boolean {
+    const left = this.#buf.length - this.#start;
+    if (!(consumed >= 1 && consumed <= left && Math.floor(consumed) === consumed)) {
       this.#sub.error(invalid(`the decoder reported ${String(consumed)} bytes consumed`));
       return false;
     }
     // Moved past the frame before it is emitted: a take(1) in next() gives back only the rest.
-    this.#pending = consumed === bytes.length ? EMPTY : bytes.subarray(consumed);
-    if (this.#pending === EMPTY) this.#store = null;
+    this.#start += consumed;
     this.#sub.next(frame);
     return !this.#sub.closed;
   }
 
-  /** `#pending` followed by `chunk`, as one Buffer (the chunk itself when nothing is pending). */
-  #join(chunk: Buffer): Buffer {
-    const pending = this.#pending;
-    if (pending.length === 0) {
+  /** Makes #buf[#start..] the pending bytes followed by `chunk` (the chunk itself when none). */
+  #join(chunk: Buffer): void {
+    const left = this.#buf.length - this.#start;
+    if (left === 0) {
+      this.#buf = chunk;
+      this.#start = 0;
       this.#store = null;
-      return chunk;
+      return;
     }
-    const total = pending.length + chunk.length;
+    const total = left + chunk.length;
     const store = this.#store;
     if (store !== null && this.#used + chunk.length <= store.length) {
       chunk.copy(store, this.#used);
       this.#used += chunk.length;
-      return store.subarray(this.#used - total, this.#used);
+      this.#buf = store.subarray(0, this.#used);
+      return;
     }
     const size = Math.max(total, Math.min(2 * total, this.#limit), MIN_STORE);
     const fresh = Buffer.allocUnsafeSlow(size);
-    pending.copy(fresh, 0);
-    chunk.copy(fresh, pending.length);
+    this.#buf.copy(fresh, 0, this.#start);
+    chunk.copy(fresh, left);
     this.#store = fresh;
     this.#used = total;
-    return fresh.subarray(0, total);
+    this.#buf = fresh.subarray(0, total);
+    this.#start = 0;
   }
 }

@@ -16,13 +16,37 @@ import {
   type Decoder,
 } from './codec';
 
-/** Default {@link LengthPrefixedOptions.maxLength}: 8 MiB (tokio-util's). */
+/**
+ * Default {@link LengthPrefixedOptions.maxLength}: 8 MiB (tokio-util's).
+ *
+ * @example
+ * ```ts
+ * lengthPrefixed({ maxLength: 8 * DEFAULT_MAX_FRAME_LENGTH }); // payloads up to 64 MiB
+ * ```
+ */
 export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024;
 
-/** Size of the length header in bytes, or `'varint'` (unsigned LEB128, as protobuf). */
+/**
+ * Size of the length header in bytes, or `'varint'` (unsigned LEB128, as protobuf).
+ *
+ * @example
+ * ```ts
+ * const header: LengthHeader = 'varint';
+ * lengthPrefixed({ header });
+ * ```
+ */
 export type LengthHeader = 1 | 2 | 4 | 8 | 'varint';
 
-/** Options of {@link lengthPrefixed}. */
+/**
+ * Options of {@link lengthPrefixed}.
+ *
+ * @example
+ * ```ts
+ * // A 2-byte little-endian length that counts itself.
+ * const options: LengthPrefixedOptions = { header: 2, littleEndian: true, lengthIncludesHeader: true };
+ * stream.frames(lengthPrefixed(options)).subscribe();
+ * ```
+ */
 export interface LengthPrefixedOptions extends CodecOptions {
   /** The length field: 1, 2, 4 (default) or 8 bytes, or `'varint'`. */
   header?: LengthHeader;
@@ -137,37 +161,37 @@ class LengthDecoder implements Decoder<Buffer> {
     this.#l = layout;
   }
 
-  decode(bytes: Buffer): Decoded<Buffer> | null {
-    if (this.#headerBytes < 0 && !this.#parseHeader(bytes)) return null;
+  decode(bytes: Buffer, start: number): Decoded<Buffer> | null {
+    if (this.#headerBytes < 0 && !this.#parseHeader(bytes, start)) return null;
     const total = this.#headerBytes + this.#payload;
-    if (bytes.length < total) return null;
-    this.#out.frame = bytes.subarray(this.#headerBytes, total);
+    if (bytes.length - start < total) return null;
+    this.#out.frame = bytes.subarray(start + this.#headerBytes, start + total);
     this.#out.consumed = total;
     this.#headerBytes = -1;
     return this.#out;
   }
 
-  finish(bytes: Buffer): Decoded<Buffer> | null {
+  finish(bytes: Buffer, start: number): Decoded<Buffer> | null {
     if (!this.#l.allowPartial) return null;
-    const start = this.#headerBytes < 0 ? 0 : this.#headerBytes;
+    const skip = this.#headerBytes < 0 ? 0 : this.#headerBytes;
     this.#headerBytes = -1;
-    this.#out.frame = bytes.subarray(start);
-    this.#out.consumed = bytes.length;
+    this.#out.frame = bytes.subarray(start + skip);
+    this.#out.consumed = bytes.length - start;
     return this.#out;
   }
 
-  /** Reads the header at the front of `bytes`; false when it is not all there yet. */
-  #parseHeader(bytes: Buffer): boolean {
+  /** Reads the header at `bytes[start]`; false when it is not all there yet. */
+  #parseHeader(bytes: Buffer, start: number): boolean {
     const l = this.#l;
     let field: number;
     let size = l.size;
     if (size === 0) {
-      const v = readVarint(bytes);
+      const v = readVarint(bytes, start);
       if (v === null) return false;
       [field, size] = v;
     } else {
-      if (bytes.length < size) return false;
-      field = readFixed(bytes, size, l.littleEndian);
+      if (bytes.length - start < size) return false;
+      field = readFixed(bytes, start, size, l.littleEndian);
     }
     const payload = field + l.delta;
     if (payload < 0) throw invalid(`length field ${field} gives a negative payload length`);
@@ -178,27 +202,27 @@ class LengthDecoder implements Decoder<Buffer> {
   }
 }
 
-function readFixed(bytes: Buffer, size: number, le: boolean): number {
+function readFixed(bytes: Buffer, at: number, size: number, le: boolean): number {
   switch (size) {
     case 1:
-      return bytes[0];
+      return bytes[at];
     case 2:
-      return le ? bytes.readUInt16LE(0) : bytes.readUInt16BE(0);
+      return le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at);
     case 4:
-      return le ? bytes.readUInt32LE(0) : bytes.readUInt32BE(0);
+      return le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
     default: {
-      const big = le ? bytes.readBigUInt64LE(0) : bytes.readBigUInt64BE(0);
+      const big = le ? bytes.readBigUInt64LE(at) : bytes.readBigUInt64BE(at);
       return big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(big);
     }
   }
 }
 
-/** An unsigned LEB128 at the front of `bytes`: [value, bytes used], or null when incomplete. */
-function readVarint(bytes: Buffer): [number, number] | null {
+/** An unsigned LEB128 at `bytes[at]`: [value, bytes used], or null when incomplete. */
+function readVarint(bytes: Buffer, at: number): [number, number] | null {
   let value = 0;
   let scale = 1;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const b = bytes[i];
+  for (let i = 0; at + i < bytes.length; i += 1) {
+    const b = bytes[at + i];
     value += (b & 0x7f) * scale;
     if ((b & 0x80) === 0) return [value, i + 1];
     scale *= 128;

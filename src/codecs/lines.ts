@@ -17,13 +17,36 @@ import {
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Default {@link LinesOptions.maxLength}: 64 KiB. */
+/**
+ * Default {@link LinesOptions.maxLength}: 64 KiB.
+ *
+ * @example
+ * ```ts
+ * lines({ maxLength: 4 * DEFAULT_MAX_LINE_LENGTH }); // lines up to 256 KiB
+ * ```
+ */
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
-/** What ends a line: `'\n'`, `'\r\n'`, or `'any'` (either; the default). */
+/**
+ * What ends a line: `'\n'`, `'\r\n'`, or `'any'` (either; the default).
+ *
+ * @example
+ * ```ts
+ * const smtp: LineEnding = '\r\n';
+ * lines({ ending: smtp });
+ * ```
+ */
 export type LineEnding = '\n' | '\r\n' | 'any';
 
-/** Options of {@link lines}. */
+/**
+ * Options of {@link lines}.
+ *
+ * @example
+ * ```ts
+ * const options: LinesOptions = { ending: '\r\n', encoding: 'latin1', maxLength: 998 };
+ * stream.frames(lines(options)).subscribe();
+ * ```
+ */
 export interface LinesOptions extends CodecOptions {
   /**
    * What ends a line. `'any'` (default): `\n`, with a `\r` before it
@@ -67,7 +90,8 @@ export interface LinesOptions extends CodecOptions {
  */
 export function lines(options?: LinesOptions & { encoding?: BufferEncoding }): Codec<string>;
 export function lines(options: LinesOptions & { encoding: 'buffer' }): Codec<Buffer>;
-export function lines(options: LinesOptions = {}): Codec<string> | Codec<Buffer> {
+export function lines(options?: LinesOptions): Codec<string | Buffer>;
+export function lines(options: LinesOptions = {}): Codec<string | Buffer> {
   const maxLength = maxLengthOption(options.maxLength, DEFAULT_MAX_LINE_LENGTH);
   const ending = options.ending ?? 'any';
   if (ending !== '\n' && ending !== '\r\n' && ending !== 'any') {
@@ -83,22 +107,22 @@ export function lines(options: LinesOptions = {}): Codec<string> | Codec<Buffer>
     allowPartial: options.allowPartial === true,
     toFrame:
       encoding === 'buffer'
-        ? (bytes, end) => bytes.subarray(0, end)
-        : (bytes, end) => bytes.toString(encoding, 0, end),
+        ? (bytes, start, end) => bytes.subarray(start, end)
+        : (bytes, start, end) => bytes.toString(encoding, start, end),
   };
   const suffix = Buffer.from(ending === '\r\n' ? '\r\n' : '\n', 'latin1');
   return {
     maxLength,
     decoder: () => new LineDecoder<string | Buffer>(config),
     encode: (line: string | Buffer) => encodeLine(line, encoding, suffix, config),
-  } as Codec<string> | Codec<Buffer>;
+  };
 }
 
 interface LineConfig {
   readonly maxLength: number;
   readonly ending: LineEnding;
   readonly allowPartial: boolean;
-  readonly toFrame: (bytes: Buffer, end: number) => string | Buffer;
+  readonly toFrame: (bytes: Buffer, start: number, end: number) => string | Buffer;
 }
 
 class LineDecoder<T> implements Decoder<T> {
@@ -110,29 +134,33 @@ class LineDecoder<T> implements Decoder<T> {
     this.#c = config;
   }
 
-  decode(bytes: Buffer): Decoded<T> | null {
+  decode(bytes: Buffer, start: number): Decoded<T> | null {
     const c = this.#c;
-    for (let lf = bytes.indexOf(LF, this.#scanned); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
-      const cr = lf > 0 && bytes[lf - 1] === CR;
+    let lf = bytes.indexOf(LF, start + this.#scanned);
+    for (; lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+      const cr = lf > start && bytes[lf - 1] === CR;
       if (c.ending === '\r\n' && !cr) continue; // a lone \n is part of the line
       const end = cr && c.ending !== '\n' ? lf - 1 : lf;
-      if (end > c.maxLength) throw frameTooLong(end, c.maxLength);
+      if (end - start > c.maxLength) throw frameTooLong(end - start, c.maxLength);
       this.#scanned = 0;
-      return this.#frame(bytes, end, lf + 1);
+      return this.#frame(bytes, start, end, lf + 1 - start);
     }
-    this.#scanned = bytes.length;
+    this.#scanned = bytes.length - start;
     // A trailing \r may be the start of an ending: it does not count yet.
-    const soFar = bytes.length - (c.ending !== '\n' && bytes[bytes.length - 1] === CR ? 1 : 0);
+    const last = bytes.length - 1;
+    const soFar =
+      this.#scanned - (c.ending !== '\n' && last >= start && bytes[last] === CR ? 1 : 0);
     if (soFar > c.maxLength) throw frameTooLong(`at least ${soFar}`, c.maxLength);
     return null;
   }
 
-  finish(bytes: Buffer): Decoded<T> | null {
-    return this.#c.allowPartial ? this.#frame(bytes, bytes.length, bytes.length) : null;
+  finish(bytes: Buffer, start: number): Decoded<T> | null {
+    if (!this.#c.allowPartial) return null;
+    return this.#frame(bytes, start, bytes.length, bytes.length - start);
   }
 
-  #frame(bytes: Buffer, end: number, consumed: number): Decoded<T> {
-    this.#out.frame = this.#c.toFrame(bytes, end) as T;
+  #frame(bytes: Buffer, start: number, end: number, consumed: number): Decoded<T> {
+    this.#out.frame = this.#c.toFrame(bytes, start, end) as T;
     this.#out.consumed = consumed;
     return this.#out;
   }

@@ -19,7 +19,15 @@ import { StreamError, invalid } from '../errors';
 import type { Stream } from '../stream';
 import type { Codec } from './codec';
 
-/** Options of {@link request}. */
+/**
+ * Options of {@link request}.
+ *
+ * @example
+ * ```ts
+ * const options: RequestOptions = { timeout: 2000 };
+ * request(stream, lines(), 'PING', options).subscribe();
+ * ```
+ */
 export interface RequestOptions {
   /**
    * How long to wait for the reply, in ms, counted from when the request is

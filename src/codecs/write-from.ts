@@ -17,7 +17,16 @@ import { invalid } from '../errors';
 import { Fifo } from '../internal/fifo';
 import { DrivenOp, type WriteSide } from '../internal/write-side';
 
-/** What `stream.writeFrom` takes. */
+/**
+ * What `stream.writeFrom` takes: an Observable (or anything `from()` takes),
+ * an `Iterable` or an `AsyncIterable` of Uint8Array.
+ *
+ * @example
+ * ```ts
+ * const source: WriteSource = [Buffer.from('a'), Buffer.from('b')];
+ * stream.writeFrom(source).subscribe();
+ * ```
+ */
 export type WriteSource =
   ObservableInput<Uint8Array> | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
