@@ -15,6 +15,7 @@ import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
 import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
+import { ServerLifecycle, type ServerOptions } from './connection/server';
 
 /** Options of the connect helpers: the stream's options, plus cancellation by signal. */
 export interface ConnectOptions extends StreamOptions {
@@ -30,8 +31,8 @@ export interface ConnectOptions extends StreamOptions {
   connectTimeout?: number;
 }
 
-/** Options of the listeners. */
-export interface ListenOptions extends ConnectOptions {
+/** Options of the listeners (lifecycle: {@link ServerOptions}). */
+export interface ListenOptions extends ConnectOptions, ServerOptions {
   /** Called once the server listens, with its address (port 0 picks a free port). */
   onListening?: (address: net.AddressInfo) => void;
   /** Pending-connection backlog. */
@@ -193,6 +194,7 @@ export function listenTCP(
     () => portProblem(port),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
+    options,
   );
 }
 
@@ -228,6 +230,7 @@ export function listenTLS(
     () => portProblem(port) ?? timeoutProblem('handshakeTimeout', options.handshakeTimeout),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
+    options,
   );
 }
 
@@ -244,27 +247,38 @@ export function listener<S extends net.Socket>(
   problem: () => string | null,
   listening: (server: net.Server) => void,
   signal: AbortSignal | undefined,
+  lifecycle?: ServerOptions,
 ): Observable<Stream> {
   const listen$ = new Observable<Stream>((sub) => {
-    const refused = problem();
+    const refused = problem() ?? ServerLifecycle.problem(lifecycle);
     if (refused !== null) {
       sub.error(invalid(refused));
       return undefined;
     }
+    const life = new ServerLifecycle(lifecycle);
     const server = make();
+    life.attach(server);
     server.on(event, (socket: S) => {
+      let stream: Stream;
       try {
-        sub.next(wrap(socket));
+        stream = wrap(socket);
       } catch {
         socket.destroy(); // closed before it could be wrapped
+        return;
       }
+      life.accepted(stream);
+      sub.next(stream);
     });
     server.on('tlsClientError', (_error: unknown, socket: net.Socket) => socket.destroy());
-    server.on('error', (error) => sub.error(toStreamError(error, 'listen failed')));
-    server.listen(address, () => listening(server));
-    return () => {
-      server.close();
-    };
+    server.on('error', (error) => {
+      life.failed(error);
+      sub.error(toStreamError(error, 'listen failed'));
+    });
+    server.listen(address, () => {
+      life.listening(server);
+      listening(server);
+    });
+    return () => life.stop(server);
   });
   return signal === undefined ? listen$ : withSignal(listen$, signal);
 }

@@ -36,3 +36,11 @@ export type { ReconnectOptions, ReconnectState, ReconnectStatus } from './connec
 export { backoffDelay, DEFAULT_BACKOFF } from './connection/backoff';
 export type { BackoffOptions } from './connection/backoff';
 export { DEFAULT_MAX_QUEUED } from './connection/write-queue';
+export { StreamGroup, DEFAULT_MEMBER_QUEUE } from './connection/stream-group';
+export type {
+  StreamGroupOptions,
+  BroadcastResult,
+  StreamGroupStats,
+} from './connection/stream-group';
+export { ServerInfo } from './connection/server';
+export type { ServerOptions, ServerCounts } from './connection/server';
