@@ -44,3 +44,9 @@ export type {
 } from './connection/stream-group';
 export { ServerInfo } from './connection/server';
 export type { ServerOptions, ServerCounts } from './connection/server';
+export { monitorConnections } from './connection/connection-monitor';
+export type {
+  ConnectionSources,
+  ConnectionsSnapshot,
+  ReconnectingSample,
+} from './connection/connection-monitor';
