@@ -17,7 +17,12 @@ import type { Stream, StreamOptions } from './stream';
 import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
 import { ServerLifecycle, type ServerOptions } from './connection/server';
 
-/** Options of the connect helpers: the stream's options, plus cancellation by signal. */
+/**
+ * Options of the connect helpers: the stream's options, plus cancellation
+ * by signal and a connect timeout. Streams the helpers make finish by
+ * themselves when the peer ends (`allowHalfOpen` defaults to false for
+ * them; see {@link StreamOptions.allowHalfOpen}).
+ */
 export interface ConnectOptions extends StreamOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
   signal?: AbortSignal;

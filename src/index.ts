@@ -49,4 +49,5 @@ export type {
   ConnectionSources,
   ConnectionsSnapshot,
   ReconnectingSample,
+  Named,
 } from './connection/connection-monitor';

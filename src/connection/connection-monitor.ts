@@ -21,7 +21,14 @@ import type { Reconnecting, ReconnectStatus } from './reconnecting';
 import type { StreamGroup, StreamGroupStats } from './stream-group';
 import type { ServerCounts, ServerInfo } from './server';
 
-/** What {@link monitorConnections} follows, by display name. */
+/**
+ * What {@link monitorConnections} follows, by display name.
+ *
+ * @example
+ * ```ts
+ * const sources: ConnectionSources = { reconnecting: { db: conn }, groups: { chat: group } };
+ * ```
+ */
 export interface ConnectionSources {
   /** Connections made by `reconnecting()`. */
   readonly reconnecting?: Readonly<Record<string, Reconnecting>>;
@@ -31,9 +38,18 @@ export interface ConnectionSources {
   readonly servers?: Readonly<Record<string, ServerInfo>>;
 }
 
-/** One reconnecting connection in a {@link ConnectionsSnapshot}. */
+/**
+ * One reconnecting connection in a {@link ConnectionsSnapshot}.
+ *
+ * @example
+ * ```ts
+ * const down = (r: ReconnectingSample) => r.status !== 'open';
+ * ```
+ */
 export interface ReconnectingSample {
+  /** Its name in the sources. */
   readonly name: string;
+  /** Its status now. */
   readonly status: ReconnectStatus;
   /** The attempt of the current round (see `ReconnectState.attempt`). */
   readonly attempt: number;
@@ -43,13 +59,36 @@ export interface ReconnectingSample {
   readonly lastStatus: Status | null;
 }
 
-/** The picture at one moment. */
+/**
+ * A name in the sources.
+ *
+ * @example
+ * ```ts
+ * const n: Named = { name: 'db' };
+ * ```
+ */
+export interface Named {
+  /** Its name in the sources. */
+  readonly name: string;
+}
+
+/**
+ * The picture at one moment.
+ *
+ * @example
+ * ```ts
+ * monitorConnections(sources).subscribe((s: ConnectionsSnapshot) => render(s.reconnecting));
+ * ```
+ */
 export interface ConnectionsSnapshot {
   /** `scheduler.now()` when sampled. */
   readonly time: number;
+  /** Each reconnecting connection, in source order. */
   readonly reconnecting: readonly ReconnectingSample[];
-  readonly groups: ReadonlyArray<StreamGroupStats & { readonly name: string }>;
-  readonly servers: ReadonlyArray<ServerCounts & { readonly name: string }>;
+  /** Each group's counters, with its name. */
+  readonly groups: ReadonlyArray<StreamGroupStats & Named>;
+  /** Each server's counts, with its name. */
+  readonly servers: ReadonlyArray<ServerCounts & Named>;
 }
 
 /**

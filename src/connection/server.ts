@@ -12,7 +12,14 @@ import type { Stream } from '../stream';
 import { StreamGroup } from './stream-group';
 import { timeoutProblem } from './timeouts';
 
-/** Lifecycle options every listener takes. */
+/**
+ * Lifecycle options every listener takes.
+ *
+ * @example
+ * ```ts
+ * listenTCP(7000, '0.0.0.0', { maxConnections: 10_000, drainTimeout: 5000, server: info });
+ * ```
+ */
 export interface ServerOptions {
   /**
    * Open connections the server holds at most (Node's
@@ -34,7 +41,14 @@ export interface ServerOptions {
   scheduler?: SchedulerLike;
 }
 
-/** Counters of one server, for dashboards (see {@link ServerInfo.counts}). */
+/**
+ * Counters of one server, for dashboards (see {@link ServerInfo.counts}).
+ *
+ * @example
+ * ```ts
+ * const { open, refused }: ServerCounts = info.counts;
+ * ```
+ */
 export interface ServerCounts {
   /** Streams accepted and not yet Closed/Error. */
   readonly open: number;

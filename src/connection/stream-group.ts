@@ -18,10 +18,24 @@ import { Status, StreamState } from '../status';
 import { StreamError, invalid } from '../errors';
 import type { Stream } from '../stream';
 
-/** Default bound of the bytes waiting for one member in {@link StreamGroup.writeAll}: 1 MiB. */
+/**
+ * Default `maxQueuedPerMember` of a {@link StreamGroup}: 1 MiB waiting for one member.
+ *
+ * @example
+ * ```ts
+ * new StreamGroup({ maxQueuedPerMember: DEFAULT_MEMBER_QUEUE / 4 });
+ * ```
+ */
 export const DEFAULT_MEMBER_QUEUE = 1024 * 1024;
 
-/** Options of a {@link StreamGroup}. */
+/**
+ * Options of a {@link StreamGroup}.
+ *
+ * @example
+ * ```ts
+ * const options: StreamGroupOptions = { maxQueuedPerMember: 256 * 1024 };
+ * ```
+ */
 export interface StreamGroupOptions {
   /**
    * Bytes of broadcasts waiting for one member (not yet accepted by its
@@ -32,7 +46,14 @@ export interface StreamGroupOptions {
   scheduler?: SchedulerLike;
 }
 
-/** What one {@link StreamGroup.writeAll} did. */
+/**
+ * What one {@link StreamGroup.writeAll} did.
+ *
+ * @example
+ * ```ts
+ * group.writeAll(msg).subscribe((r: BroadcastResult) => metrics.skipped.inc(r.skipped));
+ * ```
+ */
 export interface BroadcastResult {
   /** Members that queued the message. */
   readonly queued: number;
@@ -40,7 +61,14 @@ export interface BroadcastResult {
   readonly skipped: number;
 }
 
-/** Counters of a {@link StreamGroup}, for dashboards. */
+/**
+ * Counters of a {@link StreamGroup}, for dashboards.
+ *
+ * @example
+ * ```ts
+ * const { size, skipped }: StreamGroupStats = group.stats();
+ * ```
+ */
 export interface StreamGroupStats {
   /** Members now. */
   readonly size: number;
