@@ -104,6 +104,13 @@ export function tlsServerWith(key: string, cert: string): Observable<number> {
   return serve(server, sockets);
 }
 
+/** A TCP server that accepts and never sends a byte (for the idle timeout row). */
+export function silentServer(): Observable<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => keep(sockets, socket).resume());
+  return serve(server, sockets);
+}
+
 /** A port that was free a moment ago: connecting to it is refused (ECONNREFUSED). */
 export function closedPort(): Observable<number> {
   return new Observable<number>((subscriber) => {

@@ -21,6 +21,8 @@ export interface Ports {
   unknownCa: number;
   /** A port nobody listens on. */
   refused: number;
+  /** A server that accepts and never answers: clients there fail on their idleTimeout. */
+  silent: number;
 }
 
 /** One client session: what to connect to and how fast to write. */
@@ -51,6 +53,7 @@ export const PLAN: readonly Step[] = Object.freeze([
   step('tls', 'tlsEcho', 3, 40, 512),
   step('tls', 'tlsReset', 8, 60, 8192),
   step('tls', 'unknownCa'),
+  step('tcp', 'silent', 0),
 ]);
 
 /** Write number `i` of a session: around `mean` bytes, rising and falling like a wave. */

@@ -16,12 +16,13 @@ import {
   filter,
   map,
   merge,
+  mergeMap,
   scan,
   share,
   startWith,
   take,
 } from 'rxjs';
-import type { Stream } from '../src';
+import { monitorConnections, type ConnectionsSnapshot, type Stream } from '../src';
 import { MonitorEvent, monitor } from '../src/monitor';
 import {
   MonitorSnapshot,
@@ -57,6 +58,10 @@ export interface Dashboard {
 interface Hub {
   readonly snapshot: MonitorSnapshot;
   readonly failures: readonly ConnectFailure[];
+  /** The latest connection-management sample (reconnects, groups, servers), once there is one. */
+  readonly connections: ConnectionsSnapshot | null;
+  /** Streams that failed on their idle timeout so far. */
+  readonly idleTimeouts: number;
   readonly frame: string | null;
 }
 
@@ -86,6 +91,8 @@ function helloOf(hub: Hub, sampleMs: number): unknown {
     sampleMs,
     streams: [...hub.snapshot.streams.values()],
     failures: hub.failures,
+    connections: hub.connections,
+    idleTimeouts: hub.idleTimeouts,
   };
 }
 
@@ -105,17 +112,36 @@ function hubOf(items$: Observable<TrafficItem>, sampleMs: number): Observable<Hu
     filter((item) => item.type === 'failure'),
     map((item) => item.failure),
   );
-  const seed: Hub = { snapshot: EMPTY_MONITOR_SNAPSHOT, failures: [], frame: null };
-  type Update = { event: MonitorEvent } | { failure: ConnectFailure };
+  const connections$ = shared$.pipe(
+    filter((item) => item.type === 'connections'),
+    mergeMap((item) => monitorConnections(item.sources, { sampleMs })),
+  );
+  const seed: Hub = {
+    snapshot: EMPTY_MONITOR_SNAPSHOT,
+    failures: [],
+    connections: null,
+    idleTimeouts: 0,
+    frame: null,
+  };
+  type Update =
+    { event: MonitorEvent } | { failure: ConnectFailure } | { connections: ConnectionsSnapshot };
   const updates$: Observable<Update> = merge(
     events$.pipe(map((event) => ({ event }))),
     failures$.pipe(map((failure) => ({ failure }))),
+    connections$.pipe(map((connections) => ({ connections }))),
   );
   return updates$.pipe(
     scan((hub: Hub, update: Update): Hub => {
       if ('event' in update) {
         const snapshot = applyMonitorEvent(hub.snapshot, update.event);
-        return { ...hub, snapshot, frame: sse('monitor', update.event) };
+        const e = update.event;
+        const idle = e.type === 'state' && e.state === 'Error' && e.timedOut ? 1 : 0;
+        const idleTimeouts = hub.idleTimeouts + idle;
+        return { ...hub, snapshot, idleTimeouts, frame: sse('monitor', e) };
+      }
+      if ('connections' in update) {
+        const { connections } = update;
+        return { ...hub, connections, frame: sse('connections', connections) };
       }
       const failures = [...hub.failures, update.failure].slice(-MAX_FAILURES);
       return { ...hub, failures, frame: sse('failure', update.failure) };

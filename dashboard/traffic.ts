@@ -18,6 +18,7 @@ import {
   defer,
   endWith,
   finalize,
+  first,
   ignoreElements,
   interval,
   map,
@@ -30,16 +31,18 @@ import {
   timer,
 } from 'rxjs';
 import { ListenOptions, Stream, StreamKind, StreamState, connectTCP, connectTLS } from '../src';
-import { listenTCP, listenTLS } from '../src';
+import { ServerInfo, StreamGroup, listenTCP, listenTLS, reconnecting } from '../src';
+import type { ConnectionSources, Reconnecting } from '../src';
 import { TestCerts, testCerts } from '../tools/certs';
 import { ConnectFailure, failureOf } from './failure';
-import { chaosProxy, closedPort, tlsServerWith } from './peers';
+import { chaosProxy, closedPort, silentServer, tlsServerWith } from './peers';
 import { PLAN, Ports, Step, payload } from './plan';
 
 /** One thing the generator reports: a stream to follow, or a connect that failed. */
 export type TrafficItem =
   | { readonly type: 'stream'; readonly stream: Stream; readonly label: string }
-  | { readonly type: 'failure'; readonly failure: ConnectFailure };
+  | { readonly type: 'failure'; readonly failure: ConnectFailure }
+  | { readonly type: 'connections'; readonly sources: ConnectionSources };
 
 /** Tuning of {@link demoTraffic}. */
 export interface TrafficOptions {
@@ -76,6 +79,9 @@ class Traffic {
   readonly #options: Required<Omit<TrafficOptions, 'certs'>>;
   readonly #live = new Set<Stream>();
   readonly #timers = new Subscription();
+  readonly #servers = { 'tcp echo': new ServerInfo(), 'tls echo': new ServerInfo() };
+  readonly #clients = new StreamGroup();
+  #ticker: Reconnecting | null = null;
   #served = 0;
 
   constructor(emit: (item: TrafficItem) => void, options: TrafficOptions) {
@@ -91,10 +97,19 @@ class Traffic {
   /** Servers first, then proxies in front of them, then sessions on a timer. */
   run(): Observable<unknown> {
     const { key, cert } = this.#certs.server;
-    const tcp$ = this.#echoServer((o) => listenTCP(0, HOST, o), 'tcp server');
-    const tls$ = this.#echoServer((o) => listenTLS({ key, cert }, 0, HOST, o), 'tls server');
+    const tcpInfo = this.#servers['tcp echo'];
+    const tlsInfo = this.#servers['tls echo'];
+    const tcp$ = this.#echoServer(
+      (o) => listenTCP(0, HOST, { ...o, server: tcpInfo }),
+      'tcp server',
+    );
+    const tls$ = this.#echoServer(
+      (o) => listenTLS({ key, cert }, 0, HOST, { ...o, server: tlsInfo }),
+      'tls server',
+    );
     return combineLatest([tcp$, tls$]).pipe(
       switchMap(([tcpEcho, tlsEcho]) => this.#peers(tcpEcho, tlsEcho)),
+      tap((ports) => this.#startTicker(ports.tcpReset)),
       switchMap((ports) =>
         timer(0, this.#options.periodMs).pipe(
           mergeMap(
@@ -107,6 +122,7 @@ class Traffic {
   }
 
   teardown(): void {
+    this.#ticker?.close().subscribe();
     this.#timers.unsubscribe();
     for (const stream of this.#live) stream.destroy();
     this.#live.clear();
@@ -122,6 +138,7 @@ class Traffic {
       expired: tlsServerWith(expired.key, expired.cert),
       unknownCa: tlsServerWith(unknownCa.key, unknownCa.cert),
       refused: closedPort(),
+      silent: silentServer(),
     }).pipe(map((peers): Ports => ({ ...peers, tcpEcho, tlsEcho })));
   }
 
@@ -164,7 +181,7 @@ class Traffic {
     const port = ports[step.via];
     const connect$ =
       step.kind === 'tcp'
-        ? connectTCP(port, HOST)
+        ? connectTCP(port, HOST, step.via === 'silent' ? { idleTimeout: 2500 } : {})
         : connectTLS({ host: HOST, port, servername: 'localhost', ca: this.#certs.ca });
     return connect$.pipe(
       catchError((error: unknown) => {
@@ -201,8 +218,43 @@ class Traffic {
     );
   }
 
+  /**
+   * One reconnecting client through the resetting proxy: reset every few
+   * seconds, it reconnects with backoff, keeping one state across connections.
+   */
+  #startTicker(port: number): void {
+    if (this.#ticker !== null) return;
+    const ticker = reconnecting(() => connectTCP(port, HOST, { connectTimeout: 2000 }), {
+      backoff: { initial: 300, max: 3000, factor: 2, jitter: 0.5 },
+    });
+    this.#ticker = ticker;
+    this.#emit({
+      type: 'connections',
+      sources: {
+        reconnecting: { 'ticker → tcp reset proxy': ticker },
+        groups: { 'client sessions': this.#clients },
+        servers: this.#servers,
+      },
+    });
+    ticker.state$.subscribe((s) => {
+      const stream = s.stream;
+      if (s.status !== 'open' || stream === null) return;
+      this.#track(stream, 'ticker (reconnecting)');
+      stream.state$
+        .pipe(first((state) => state === StreamState.Closed || state === StreamState.Error))
+        .subscribe({ next: () => this.#retire(stream), error: () => undefined });
+    });
+    ticker.reads$.subscribe({ error: () => undefined });
+    this.#timers.add(
+      interval(250)
+        .pipe(concatMap((i) => ticker.writeAll(payload(512, i)).pipe(catchError(() => EMPTY))))
+        .subscribe(),
+    );
+  }
+
   #track(stream: Stream, label: string): void {
     this.#live.add(stream);
+    if (label.includes('client')) this.#clients.add(stream);
     this.#emit({ type: 'stream', stream, label });
   }
 

@@ -40,6 +40,7 @@ function ev(type: MonitorEventType, id: number, time: number, sample: Sample = {
     state: StreamState.Open,
     previous: null,
     status: null,
+    timedOut: false,
     bytesRead: 0,
     bytesWritten: 0,
     time,

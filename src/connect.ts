@@ -23,10 +23,14 @@ import {
   type SocketOptions,
 } from './node-socket/options';
 import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
+import { ServerLifecycle, type ServerOptions } from './connection/server';
 
 /**
  * Options of the connect helpers: the stream's options, the socket's
- * ({@link SocketOptions}: TCP_NODELAY on by default), and cancellation by signal.
+ * ({@link SocketOptions}: TCP_NODELAY on by default), cancellation by signal
+ * and a connect timeout. Streams the helpers make finish by themselves when
+ * the peer ends (`allowHalfOpen` defaults to false for them; see
+ * {@link StreamOptions.allowHalfOpen}).
  */
 export interface ConnectOptions extends StreamOptions, SocketOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
@@ -41,8 +45,8 @@ export interface ConnectOptions extends StreamOptions, SocketOptions {
   connectTimeout?: number;
 }
 
-/** Options of the listeners. */
-export interface ListenOptions extends ConnectOptions {
+/** Options of the listeners (lifecycle: {@link ServerOptions}). */
+export interface ListenOptions extends ConnectOptions, ServerOptions {
   /** Called once the server listens, with its address (port 0 picks a free port). */
   onListening?: (address: net.AddressInfo) => void;
   /** Pending-connection backlog. */
@@ -224,6 +228,7 @@ export function listenTCP(
     () => portProblem(port) ?? socketOptionsProblem(options),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
+    options,
   );
 }
 
@@ -262,6 +267,7 @@ export function listenTLS(
       timeoutProblem('handshakeTimeout', options.handshakeTimeout),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
+    options,
   );
 }
 
@@ -278,9 +284,10 @@ export function listener<S extends net.Socket>(
   problem: () => string | null,
   listening: (server: net.Server) => void,
   signal: AbortSignal | undefined,
+  lifecycle?: ServerOptions,
 ): Observable<Stream> {
   const listen$ = new Observable<Stream>((sub) => {
-    const refused = problem();
+    const refused = problem() ?? ServerLifecycle.problem(lifecycle);
     if (refused !== null) {
       sub.error(invalid(refused));
       return undefined;
@@ -294,19 +301,29 @@ export function listener<S extends net.Socket>(
       sub.error(new StreamError(Status.Invalid, `cannot make the server: ${detail}`, error));
       return undefined;
     }
+    const life = new ServerLifecycle(lifecycle);
+    life.attach(server);
     server.on(event, (socket: S) => {
+      let stream: Stream;
       try {
-        sub.next(wrap(socket));
+        stream = wrap(socket);
       } catch {
         socket.destroy(); // closed before it could be wrapped
+        return;
       }
+      life.accepted(stream);
+      sub.next(stream);
     });
     server.on('tlsClientError', (_error: unknown, socket: net.Socket) => socket.destroy());
-    server.on('error', (error) => sub.error(toStreamError(error, 'listen failed')));
-    server.listen(address, () => listening(server));
-    return () => {
-      server.close();
-    };
+    server.on('error', (error) => {
+      life.failed(error);
+      sub.error(toStreamError(error, 'listen failed'));
+    });
+    server.listen(address, () => {
+      life.listening(server);
+      listening(server);
+    });
+    return () => life.stop(server);
   });
   return signal === undefined ? listen$ : withSignal(listen$, signal);
 }

@@ -51,3 +51,18 @@ export { encode } from './codecs/encode';
 export { request } from './codecs/request';
 export type { RequestOptions } from './codecs/request';
 export type { WriteSource } from './codecs/write-from';
+export { StreamGroup, DEFAULT_MEMBER_QUEUE } from './connection/stream-group';
+export type {
+  StreamGroupOptions,
+  BroadcastResult,
+  StreamGroupStats,
+} from './connection/stream-group';
+export { ServerInfo } from './connection/server';
+export type { ServerOptions, ServerCounts } from './connection/server';
+export { monitorConnections } from './connection/connection-monitor';
+export type {
+  ConnectionSources,
+  ConnectionsSnapshot,
+  ReconnectingSample,
+  Named,
+} from './connection/connection-monitor';

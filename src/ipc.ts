@@ -8,13 +8,14 @@
 import * as net from 'node:net';
 import type { Observable } from 'rxjs';
 import { connector, listener, type ConnectOptions } from './connect';
+import type { ServerOptions } from './connection/server';
 import { StreamKind } from './status';
 import { Stream, type StreamOptions } from './stream';
 import { connectLending } from './socket-transport';
 import { sortOf, wrapSocket } from './tcp';
 
 /** Options of {@link listenIPC}. */
-export interface IPCListenOptions extends ConnectOptions {
+export interface IPCListenOptions extends ConnectOptions, ServerOptions {
   /** Called once the server listens, with the socket path. */
   onListening?: (path: string) => void;
   /** Pending-connection backlog. */
@@ -118,6 +119,7 @@ export function listenIPC(path: string, options: IPCListenOptions = {}): Observa
     () => pathProblem(path),
     () => options.onListening?.(path),
     options.signal,
+    options,
   );
 }
 

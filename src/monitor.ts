@@ -52,6 +52,8 @@ export interface Monitorable {
   readonly lastError: {
     /** The fatal status. */
     readonly status: Status;
+    /** The Node error behind it (`code: 'ETIMEDOUT'` for an idle timeout). */
+    readonly cause?: unknown;
   } | null;
   /** The peer's address (a `Stream` has it; undefined on IPC and memory streams). */
   readonly remoteAddress?: string | undefined;
@@ -113,6 +115,11 @@ export interface MonitorEvent {
   readonly previous: StreamState | null;
   /** `lastError.status` — the fatal status — or `null` while there is none. */
   readonly status: Status | null;
+  /**
+   * True when the fatal error is a timeout (`cause.code` `'ETIMEDOUT'`):
+   * the stream's `idleTimeout`, or the kernel's own retransmission limit.
+   */
+  readonly timedOut: boolean;
   /** `bytesRead` at the time of the event. */
   readonly bytesRead: number;
   /** `bytesWritten` at the time of the event. */
@@ -244,6 +251,7 @@ class Tracker {
       state: this.#state ?? StreamState.Closed,
       previous: null,
       status: stream.lastError?.status ?? null,
+      timedOut: isTimeout(stream.lastError?.cause),
       bytesRead: stream.bytesRead,
       bytesWritten: stream.bytesWritten,
       time: this.scheduler.now(),
@@ -269,6 +277,12 @@ class Tracker {
     this.#lastKey = keyOf(event);
     return event;
   }
+}
+
+function isTimeout(cause: unknown): boolean {
+  return (
+    typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === 'ETIMEDOUT'
+  );
 }
 
 function keyOf(event: MonitorEvent): string {

@@ -16,6 +16,8 @@
   /** id → { latest, since, history, gone, goneAt, rin, rout, lastIn, lastOut, row } */
   const streams = new Map();
   let failures = [];
+  let connections = null; // the latest monitorConnections() sample
+  let idleTimeouts = 0;
   let selected = null;
   let clockOffset = 0; // server time − page time
   let dirty = false;
@@ -62,6 +64,8 @@
     streams.clear();
     for (const snapshot of hello.streams) streams.set(snapshot.latest.id, entry(snapshot));
     failures = hello.failures.slice();
+    connections = hello.connections;
+    idleTimeouts = hello.idleTimeouts || 0;
     invalidate();
   }
 
@@ -75,6 +79,7 @@
       return;
     }
     s.latest = event;
+    if (event.type === 'state' && event.state === 'Error' && event.timedOut) idleTimeouts += 1;
     if (event.type === 'state' || event.type === 'removed') s.history.push(event);
     if (event.type === 'removed') {
       s.gone = true;
@@ -89,9 +94,15 @@
     invalidate();
   }
 
+  function onConnections(message) {
+    connections = JSON.parse(message.data);
+    invalidate();
+  }
+
   function connect() {
     const feed = $('#feed');
     const source = new EventSource('/events');
+    source.addEventListener('connections', onConnections);
     source.addEventListener('hello', onHello);
     source.addEventListener('monitor', onMonitor);
     source.addEventListener('failure', onFailure);
@@ -156,6 +167,7 @@
     renderSummary();
     renderHistory();
     renderFailures();
+    renderConnections();
   }
 
   function cell(row, className) {
@@ -249,6 +261,7 @@
       setChip(`[data-summary-state="${state}"]`, counts[state], counts[state]);
     setChip('[data-summary="gone"]', gone, gone);
     setChip('[data-summary="failures"]', failures.length, failures.length);
+    setChip('[data-summary="idle"]', idleTimeouts, idleTimeouts);
     const chip = $('[data-summary="throughput"]');
     chip.dataset.rate = String(rate);
     chip.querySelector('b').textContent = `${formatBytes(rate)}/s`;
@@ -329,6 +342,44 @@
           li.append(status, label, reason);
           return li;
         }),
+    );
+  }
+
+  /** Reconnecting clients (status, attempt, connections), groups and servers, one line each. */
+  function renderConnections() {
+    const list = $('#connections');
+    const c = connections;
+    const lines =
+      c === null
+        ? []
+        : [
+            ...c.reconnecting.map((r) => ({
+              kind: 'reconnect',
+              status: r.status,
+              text:
+                `${r.name}: ${r.status}, attempt ${r.attempt}, ${r.connections} connections` +
+                (r.lastStatus ? `, last ${r.lastStatus}` : ''),
+            })),
+            ...c.groups.map((g) => ({
+              kind: 'group',
+              status: 'group',
+              text: `${g.name}: ${g.size} members (${g.added} added, ${g.left} left, ${g.skipped} skipped)`,
+            })),
+            ...c.servers.map((s) => ({
+              kind: 'server',
+              status: 'server',
+              text: `${s.name}: ${s.open} open, ${s.accepted} accepted, ${s.refused} refused`,
+            })),
+          ];
+    $('#no-connections').hidden = lines.length > 0;
+    list.replaceChildren(
+      ...lines.map((line) => {
+        const li = document.createElement('li');
+        li.dataset.kind = line.kind;
+        li.dataset.status = line.status;
+        li.textContent = line.text;
+        return li;
+      }),
     );
   }
 

@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
 import { Status, StreamError, StreamKind, connectTLS, listenTLS, type Stream } from '../../src';
 import { Cleanup, clientTls, errorOf, listenOn, serverTls } from './support';
@@ -23,7 +24,12 @@ async function silentServer(): Promise<{ port: number; accepted: Promise<net.Soc
 describe('connectTimeout (real sockets)', () => {
   it('ends connectTLS to a server that never answers with SysError ETIMEDOUT and aborts the socket', async () => {
     const { port, accepted } = await silentServer();
+    const started = performance.now();
     const error = await errorOf(connectTLS(clientTls(port), { connectTimeout: 150 }));
+    const took = performance.now() - started;
+    // Not before the limit (1 ms of timer rounding aside); the upper bound is generous, for a busy machine.
+    expect(took).toBeGreaterThanOrEqual(149);
+    expect(took).toBeLessThan(150 + 1500);
     expect(StreamError.is(error)).toBe(true);
     const e = error as StreamError;
     expect(e.status).toBe(Status.SysError);

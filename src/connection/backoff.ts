@@ -6,7 +6,14 @@
  */
 import { invalid } from '../errors';
 
-/** Backoff between reconnect attempts. Every field is optional; see {@link DEFAULT_BACKOFF}. */
+/**
+ * Backoff between reconnect attempts. Every field is optional; see {@link DEFAULT_BACKOFF}.
+ *
+ * @example
+ * ```ts
+ * const backoff: BackoffOptions = { initial: 100, max: 10_000, factor: 2, jitter: 0.3 };
+ * ```
+ */
 export interface BackoffOptions {
   /** The first wait (ms), after a dropped connection or a first failed attempt. */
   initial?: number;
@@ -22,7 +29,14 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
-/** The backoff {@link reconnecting} uses by default: 250 ms doubling to 30 s, half of it random. */
+/**
+ * The backoff `reconnecting()` uses by default: 250 ms doubling to 30 s, half of it random.
+ *
+ * @example
+ * ```ts
+ * reconnecting(connect, { backoff: { ...DEFAULT_BACKOFF, max: 5000 } });
+ * ```
+ */
 export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
   initial: 250,
   max: 30_000,

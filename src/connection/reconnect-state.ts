@@ -9,10 +9,24 @@ import type { StreamError } from '../errors';
 import type { Stream } from '../stream';
 import type { BackoffOptions } from './backoff';
 
-/** Where a {@link Reconnecting} connection is. */
+/**
+ * Where a {@link Reconnecting} connection is.
+ *
+ * @example
+ * ```ts
+ * const final = (s: ReconnectStatus) => s === 'closed' || s === 'failed';
+ * ```
+ */
 export type ReconnectStatus = 'connecting' | 'open' | 'waiting' | 'closed' | 'failed';
 
-/** One value of {@link Reconnecting.state$}. */
+/**
+ * One value of {@link Reconnecting.state$}.
+ *
+ * @example
+ * ```ts
+ * conn.state$.subscribe((s: ReconnectState) => label.textContent = `${s.status} #${s.attempt}`);
+ * ```
+ */
 export interface ReconnectState {
   /**
    * `connecting` — an attempt is under way; `open` — a stream is connected;
@@ -35,7 +49,14 @@ export interface ReconnectState {
   readonly connections: number;
 }
 
-/** Options of {@link reconnecting}. */
+/**
+ * Options of {@link reconnecting}.
+ *
+ * @example
+ * ```ts
+ * const options: ReconnectOptions = { maxAttempts: 10, maxQueued: 64 * 1024, scheduler: testScheduler };
+ * ```
+ */
 export interface ReconnectOptions {
   /** Waits between attempts; see {@link BackoffOptions} and {@link DEFAULT_BACKOFF}. */
   backoff?: BackoffOptions;

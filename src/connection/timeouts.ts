@@ -9,7 +9,14 @@ import { Observable, asyncScheduler, throwError, timeout, type SchedulerLike } f
 import { Status } from '../status';
 import { StreamError, invalid } from '../errors';
 
-/** Default handshake timeout of the TLS listeners ({@link DEFAULT_HANDSHAKE_TIMEOUT}): 10 s. */
+/**
+ * Default `handshakeTimeout` of the TLS listeners: 10 s (Node's own is 120 s).
+ *
+ * @example
+ * ```ts
+ * listenTLS({ key, cert }, 0, '127.0.0.1', { handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT / 2 });
+ * ```
+ */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
@@ -42,7 +49,14 @@ export function timeoutProblem(name: string, ms: unknown): string | null {
   return ok ? null : `${name} must be a finite number > 0 (ms), got ${String(ms)}`;
 }
 
-/** What {@link limitConnect} reads: the connect options' limit and scheduler. */
+/**
+ * What {@link limitConnect} reads: the connect options' limit and scheduler.
+ *
+ * @example
+ * ```ts
+ * const limit: ConnectLimit = { connectTimeout: 3000, scheduler: asyncScheduler };
+ * ```
+ */
 export interface ConnectLimit {
   /** See `ConnectOptions.connectTimeout`. */
   connectTimeout?: number;

@@ -9,7 +9,14 @@ import { Status } from '../status';
 import { StreamError, invalid } from '../errors';
 import type { Stream } from '../stream';
 
-/** Default bound of the bytes waiting for a connection: 1 MiB. */
+/**
+ * Default `maxQueued` of `reconnecting()`: 1 MiB of writes waiting for a connection.
+ *
+ * @example
+ * ```ts
+ * reconnecting(connect, { maxQueued: DEFAULT_MAX_QUEUED * 4 });
+ * ```
+ */
 export const DEFAULT_MAX_QUEUED = 1024 * 1024;
 
 interface Item {
