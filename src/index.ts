@@ -35,6 +35,7 @@ export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
 export type { SocketStyleError, ErrorSide } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
 export { timedOut, limitConnect, DEFAULT_HANDSHAKE_TIMEOUT } from './connection/timeouts';
+export { DEFAULT_CLOSE_DEADLINE } from './connection/close-deadline';
 export type { ConnectLimit } from './connection/timeouts';
 export { reconnecting, Reconnecting, retrySysErrors } from './connection/reconnecting';
 export type { ReconnectOptions, ReconnectState, ReconnectStatus } from './connection/reconnecting';

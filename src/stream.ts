@@ -36,6 +36,12 @@ import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
 import { Activity, idleWatch, makeActivity } from './connection/activity';
+import {
+  DEFAULT_CLOSE_DEADLINE,
+  closeDeadlineProblem,
+  withCloseDeadline,
+} from './connection/close-deadline';
+import { timedOut } from './connection/timeouts';
 import { isCodec, type Codec } from './codecs/codec';
 import { framesConsumer } from './codecs/frames';
 import { sourceOp, type WriteSource } from './codecs/write-from';
@@ -75,6 +81,16 @@ export interface StreamOptions {
    * and avoids the RST that closing over unread input sends. Default 2000.
    */
   closeTimeout?: number;
+  /**
+   * Bounds a whole `close()` (ms, on the scheduler), from subscription to
+   * the closed socket: accepted bytes that cannot leave (a peer that stopped
+   * reading, a black hole) no longer keep it waiting forever. At the deadline
+   * the stream is destroyed, state Error, and `close()` errors with
+   * `SysError` (code 1), `cause.code` `'ETIMEDOUT'`, its message saying how
+   * many accepted bytes were not delivered. Default
+   * {@link DEFAULT_CLOSE_DEADLINE} (60 s); `Infinity` for none.
+   */
+  closeDeadline?: number;
   /**
    * Fails the stream when no byte was received and none sent for this long
    * (ms, on the scheduler): `SysError` (code 1) whose `cause.code` is
@@ -277,6 +293,7 @@ export class Stream {
   readonly #id = (streams += 1);
   readonly #scheduler: SchedulerLike | undefined;
   readonly #closeTimeout: number;
+  readonly #closeDeadline: number;
   #linger: Subscription | null = null;
   #closeWaiters: Array<() => void> | null = null;
   #renegotiation: Subscriber<void> | null = null;
@@ -304,6 +321,9 @@ export class Stream {
       throw invalid(`closeTimeout must be a finite number >= 0, got ${String(closeTimeout)}`);
     }
     this.#closeTimeout = closeTimeout;
+    const deadlineProblem = closeDeadlineProblem(options.closeDeadline);
+    if (deadlineProblem !== null) throw invalid(deadlineProblem);
+    this.#closeDeadline = options.closeDeadline ?? DEFAULT_CLOSE_DEADLINE;
     this.#activity = makeActivity(options);
     this.#halfOpen = options.allowHalfOpen !== false;
     this.#scheduler = options.scheduler;
@@ -779,7 +799,14 @@ export class Stream {
     const close$ = new Observable<void>((sub) =>
       this.#attachWrite(sub, new CloseOp(sub, this.#write), true),
     );
-    return abortable(close$, options);
+    const bounded = withCloseDeadline(close$, this.#closeDeadline, this.#scheduler, () => {
+      const undelivered = this.#write.pending;
+      const error = timedOut('close', this.#closeDeadline);
+      error.message += `: ${undelivered} accepted bytes were not delivered; the stream was destroyed`;
+      this.#fail(error);
+      return this.#fatal ?? error;
+    });
+    return abortable(bounded, options);
   }
 
   /**
