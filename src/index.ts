@@ -29,6 +29,7 @@ export type { SocketControl } from './transport';
 export { createIPC, connectIPC, listenIPC } from './ipc';
 export type { IPCListenOptions } from './ipc';
 export { chunks } from './adapters/async-iterator';
+export { concatReads, concatFrames } from './adapters/concat-reads';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
 export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
