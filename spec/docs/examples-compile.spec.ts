@@ -111,7 +111,7 @@ describe('documentation examples', () => {
 
   it("README's testing examples compile as a user writes them (imports from rxstream)", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const snippets = readmeBlocks(readme, '## Testing your protocol code', '## Recipes');
+    const snippets = readmeBlocks(readme, '## Testing your protocol code', '`memoryPair({ scheduler })` gives');
     expect(snippets.length).toBe(2);
     expect(check(snippets, "import { ask } from '../../demo/line-protocol';")).toEqual([]);
   }, 60_000);
