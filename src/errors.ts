@@ -17,6 +17,9 @@ import { Status } from './status';
  *   argument, wrong state, a second operation on a busy side). The seed
  *   answers these with a returned `Invalid` status and no future; an
  *   observable can only error, so it errors with this code.
+ *   Codecs use it too for bytes that break the framing (a frame over
+ *   `maxLength`, a header that cannot be): `frames()` then ends with the
+ *   bytes left in the stream, as a refused call leaves them.
  *
  * Match on `code` or `status`, never on the message text.
  *
