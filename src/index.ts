@@ -31,5 +31,5 @@ export { chunks } from './adapters/async-iterator';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
 export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
-export type { SocketStyleError, ErrorSide } from './adapters/duplex';
+export type { SocketStyleError, ErrorSide, ToDuplexOptions } from './adapters/duplex';
 export { withSignal } from './adapters/abort';

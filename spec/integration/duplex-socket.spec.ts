@@ -316,6 +316,40 @@ describe('toDuplex: the net.Socket contract', () => {
       expect(duplex.connecting).toBeFalse();
     });
 
+    it("ends its own side once the peer's end is read (net.connect's default), unless allowHalfOpen", async () => {
+      const { port, accepted } = await rawServer();
+      const duplex = track(toDuplex(connectTCP(port, '127.0.0.1')));
+      duplex.resume();
+      duplex.connect();
+      const peer = await accepted();
+      peer.resume();
+      const peerEnded = once(peer, 'end');
+      const closed = once(duplex, 'close');
+      peer.end();
+      await Promise.all([peerEnded, closed]); // our FIN came back, and the Duplex is done
+      const half = track(toDuplex(connectTCP(port, '127.0.0.1'), { allowHalfOpen: true }));
+      half.resume();
+      half.connect();
+      const other = await accepted();
+      other.end();
+      await once(half, 'end');
+      expect(half.writable).toBeTrue();
+      const got = receive(other, 5);
+      half.write('still');
+      expect((await got).toString()).toBe('still');
+    });
+
+    it('fails writes made before a connection that never comes, with the reason', async () => {
+      const port = await closedPort();
+      const duplex = track(toDuplex(connectTCP(port, '127.0.0.1')));
+      const wrote = new Promise<Error | null | undefined>((resolve) =>
+        duplex.write('lost', resolve),
+      );
+      const e = (await wrote) as SocketStyleError;
+      expect(e.code).toBe('ECONNREFUSED');
+      expect(duplex.destroyed).toBeTrue();
+    });
+
     it('connects when a connect listener is added', async () => {
       const { port, accepted } = await rawServer();
       const duplex = track(toDuplex(connectTCP(port, '127.0.0.1')));

@@ -84,6 +84,25 @@ describe('interop: Node http over rxstream', () => {
       expect(connections()).toBe(1);
     });
 
+    it('drops an idle connection the server closed and opens a new one for the next request', async () => {
+      // The server ends each connection right after its response, as a server whose idle
+      // timeout is shorter than it announces does.
+      const server = opened.server(
+        http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+          res.on('finish', () => setImmediate(() => req.socket.end()));
+          res.end(`r ${req.url}`);
+        }),
+      );
+      const port = await listen(server);
+      const { agent, made } = rxAgent(() => toDuplex(connectTCP(port, '127.0.0.1')));
+      expect((await request({ port, path: '/1', agent })).body).toBe('r /1');
+      // The server's FIN ends the Duplex's side too (as net.connect sockets do): it closes,
+      // and the agent forgets it instead of sending the next request into a dead connection.
+      if (!made[0].destroyed) await once(made[0], 'close');
+      expect((await request({ port, path: '/2', agent })).body).toBe('r /2');
+      expect(made.length).toBe(2);
+    });
+
     it('sends a POST body and gets the reply', async () => {
       const { port } = await nodeServer(async (req, res) => {
         const got = await digest(req);
