@@ -1,12 +1,20 @@
 /**
- * Real servers for `npm run test:interop`: PostgreSQL and redis, started on
+ * Real servers for `npm run test:interop`: PostgreSQL, redis and mosquitto, started on
  * free 127.0.0.1 ports in temporary directories and stopped afterwards.
  * Missing Debian packages are installed with apt when running as root;
  * when a server cannot start, {@link Started.skipped} says why and the
  * specs that need it are marked pending with that reason.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +173,32 @@ export async function startRedis(): Promise<Started> {
   } catch (error) {
     await stop();
     return none(`redis-server did not start: ${(error as Error).message}`);
+  }
+  return { port, skipped: null, stop };
+}
+
+function mosquittoBin(): string | null {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) if (existsSync(p)) return p;
+  return null;
+}
+
+/** mosquitto with anonymous access on one 127.0.0.1 listener, no persistence. */
+export async function startMosquitto(): Promise<Started> {
+  const log: string[] = [];
+  if (!ensurePackage('mosquitto', () => mosquittoBin() !== null, log)) return none(log.join('; '));
+  const dir = mkdtempSync(join(tmpdir(), 'rxstream-mqtt-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  chmodSync(conf, 0o644);
+  const child = spawn(mosquittoBin() as string, ['-c', conf], { stdio: 'ignore' });
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await acceptsOn(port, child, 15_000);
+  } catch (error) {
+    await stop();
+    return none(`mosquitto did not start: ${(error as Error).message}`);
   }
   return { port, skipped: null, stop };
 }

@@ -148,7 +148,7 @@ describe('interop: Node http over rxstream', () => {
       expect(await done).toBe('200');
       expect(chunked).toBeTrue();
       expect(seen.got).toEqual({ sha256: data.sha256, size: data.size });
-    });
+    }, 30_000);
 
     it('downloads 50 MB intact (sha256)', async () => {
       const data = payload(50);
@@ -158,7 +158,7 @@ describe('interop: Node http over rxstream', () => {
         http.get({ port, agent }, (res) => digest(res).then(resolve, reject)).on('error', reject);
       });
       expect(got).toEqual({ sha256: data.sha256, size: data.size });
-    });
+    }, 30_000);
   });
 
   describe('https client (keep-alive https.Agent over toDuplex(connectTLS))', () => {
@@ -242,6 +242,6 @@ describe('interop: Node http over rxstream', () => {
           .on('error', reject);
       });
       expect(got).toEqual({ sha256: down.sha256, size: down.size });
-    });
+    }, 30_000);
   });
 });
