@@ -8,6 +8,7 @@ import {
   connectTLS,
   createTCP,
   toDuplex,
+  type ConnectOptions,
   type SocketDuplex,
   type SocketStyleError,
   type Stream,
@@ -327,7 +328,12 @@ describe('toDuplex: the net.Socket contract', () => {
       const closed = once(duplex, 'close');
       peer.end();
       await Promise.all([peerEnded, closed]); // our FIN came back, and the Duplex is done
-      const half = track(toDuplex(connectTCP(port, '127.0.0.1'), { allowHalfOpen: true }));
+      // Half-open all the way down: the stream too, where the connect helpers take the option
+      // (StreamOptions.allowHalfOpen); the Duplex's own option is the one under test here.
+      const halfStream = { allowHalfOpen: true } as unknown as ConnectOptions;
+      const half = track(
+        toDuplex(connectTCP(port, '127.0.0.1', halfStream), { allowHalfOpen: true }),
+      );
       half.resume();
       half.connect();
       const other = await accepted();
