@@ -33,7 +33,7 @@ export { concatReads, concatFrames } from './adapters/concat-reads';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
 export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
-export type { SocketStyleError, ErrorSide } from './adapters/duplex';
+export type { SocketStyleError, ErrorSide, ToDuplexOptions } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
 export { timedOut, limitConnect, DEFAULT_HANDSHAKE_TIMEOUT } from './connection/timeouts';
 export { DEFAULT_CLOSE_DEADLINE } from './connection/close-deadline';
