@@ -1,6 +1,6 @@
-import { concatMap, map } from 'rxjs';
+import { concatMap, from, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { Status, StreamState, memoryPair } from '../../src';
+import { MemoryTransport, Status, Stream, StreamState, memoryPair } from '../../src';
 import { bufs, newScheduler } from '../support/stream-marbles';
 
 const st = { o: StreamState.Open, s: StreamState.ShutdownWr, c: StreamState.Closed };
@@ -38,6 +38,29 @@ describe('allowHalfOpen: false (marbles)', () => {
       cold('-a-b|', w).subscribe({ next: (c) => b.tryWrite(c), complete: () => b.shutdownWrite() });
       expectObservable(b.reads$.pipe(map(String))).toBe('---x-y|', { x: 'aa', y: 'bb' });
       expectObservable(a.state$).toBe('o----s-c', st);
+    });
+  });
+
+  it('lets a synchronous concatMap echo finish every chunk without a scheduler (direct delivery)', () => {
+    ts.run(() => {
+      const [ta, tb] = MemoryTransport.pair(ts, 0);
+      const a = new Stream(ta, { allowHalfOpen: false, sendBufferSize: 3 }); // no scheduler: direct delivery
+      const b = new Stream(tb, { scheduler: ts });
+      const echoed: string[] = [];
+      let failure: unknown = null;
+      b.reads$.subscribe((c) => echoed.push(c.toString()));
+      a.reads$
+        .pipe(
+          concatMap((c) => from(c.toString()).pipe(concatMap((ch) => a.writeAll(Buffer.from(ch))))),
+        )
+        .subscribe({ error: (e) => (failure = e) });
+      b.tryWrite(Buffer.from('abcdefghijklmnop'));
+      b.shutdownWrite();
+      ts.schedule(() => {
+        expect(failure).toBeNull();
+        expect(echoed.join('')).toBe('abcdefghijklmnop');
+        expect(a.state).toBe(StreamState.Closed);
+      }, 10);
     });
   });
 
