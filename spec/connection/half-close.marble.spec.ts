@@ -1,4 +1,13 @@
-import { concatMap, from, map } from 'rxjs';
+import {
+  asapScheduler,
+  concatMap,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map,
+  toArray,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MemoryTransport, Status, Stream, StreamState, memoryPair } from '../../src';
 import { bufs, newScheduler } from '../support/stream-marbles';
@@ -41,29 +50,6 @@ describe('allowHalfOpen: false (marbles)', () => {
     });
   });
 
-  it('lets a synchronous concatMap echo finish every chunk without a scheduler (direct delivery)', () => {
-    ts.run(() => {
-      const [ta, tb] = MemoryTransport.pair(ts, 0);
-      const a = new Stream(ta, { allowHalfOpen: false, sendBufferSize: 3 }); // no scheduler: direct delivery
-      const b = new Stream(tb, { scheduler: ts });
-      const echoed: string[] = [];
-      let failure: unknown = null;
-      b.reads$.subscribe((c) => echoed.push(c.toString()));
-      a.reads$
-        .pipe(
-          concatMap((c) => from(c.toString()).pipe(concatMap((ch) => a.writeAll(Buffer.from(ch))))),
-        )
-        .subscribe({ error: (e) => (failure = e) });
-      b.tryWrite(Buffer.from('abcdefghijklmnop'));
-      b.shutdownWrite();
-      ts.schedule(() => {
-        expect(failure).toBeNull();
-        expect(echoed.join('')).toBe('abcdefghijklmnop');
-        expect(a.state).toBe(StreamState.Closed);
-      }, 10);
-    });
-  });
-
   it('refuses writes once it finished (Invalid), as after shutdownWrite', () => {
     ts.run(() => {
       const [a, b] = memoryPair({ scheduler: ts, allowHalfOpen: false });
@@ -84,5 +70,30 @@ describe('allowHalfOpen: true, the default of streams over your own transport (m
       expectObservable(a.state$).toBe('o', st);
       ts.schedule(() => expect(a.tryWrite(w.b).status).toBe(Status.OK), 2);
     });
+  });
+});
+
+describe('allowHalfOpen: false without a scheduler (direct delivery)', () => {
+  it('lets a synchronous concatMap echo finish every chunk before its end', async () => {
+    const [ta, tb] = MemoryTransport.pair(asapScheduler, 0);
+    const a = new Stream(ta, { allowHalfOpen: false, sendBufferSize: 3 }); // results delivered at once
+    const b = new Stream(tb, { scheduler: asapScheduler });
+    let failure: unknown = null;
+    const text = 'abcdefghijklmnopqrstuvwxyz';
+    a.reads$
+      .pipe(
+        concatMap((c) =>
+          from(c.toString().match(/.{1,2}/g) ?? []).pipe(
+            concatMap((pair) => a.writeAll(Buffer.from(pair))),
+          ),
+        ),
+      )
+      .subscribe({ error: (e: unknown) => (failure = e) });
+    const echoed = lastValueFrom(b.reads$.pipe(toArray()));
+    b.tryWrite(Buffer.from(text));
+    b.shutdownWrite();
+    expect(Buffer.concat(await echoed).toString()).toBe(text);
+    await firstValueFrom(a.state$.pipe(filter((s) => s === StreamState.Closed)));
+    expect(failure).toBeNull();
   });
 });
