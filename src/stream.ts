@@ -209,9 +209,9 @@ export class Stream {
       else this.#scheduler.schedule(work);
     }
 
-    deliverTo<T>(work: (sub: Subscriber<T>, value: T) => void, sub: Subscriber<T>, value: T): void {
-      if (this.#scheduler === undefined) deliverNow(work, sub, value);
-      else this.#scheduler.schedule(() => work(sub, value));
+    deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void {
+      if (this.#scheduler === undefined) deliverNow(work, a, b);
+      else this.#scheduler.schedule(() => work(a, b));
     }
 
     defer(work: () => void): void {
@@ -250,7 +250,7 @@ export class Stream {
     }
 
     writeSettled(): void {
-      if (this.#stream.#finishWaiting) this.deliver(() => this.#stream.#finishAfterPeer());
+      if (this.#stream.#finishWaiting) this.#stream.#finishAfterPeer();
     }
 
     end(): void {
@@ -1067,7 +1067,7 @@ export class Stream {
   /** The peer ended and everything was read: finish, unless half-open (see `allowHalfOpen`). */
   #finishAfterPeer(): void {
     if (this.#destroyed || this.#fatal !== null || this.state !== StreamState.Open) return;
-    this.#finishWaiting = this.#write.busy;
+    this.#finishWaiting = !this.#write.idle;
     if (!this.#finishWaiting) this.shutdownWrite();
   }
 

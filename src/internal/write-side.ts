@@ -92,6 +92,7 @@ export class WriteSide {
   #wasFull = false;
   #flushPending = false;
   #fin: Fin = 'none';
+  #settling = 0; // results delivered later (see #finish)
   #finForClose = false;
   readonly #host: Host;
   readonly #cap: number;
@@ -146,7 +147,7 @@ export class WriteSide {
   detach(op: WriteOp): void {
     if (this.#op !== op) return;
     this.#op = null;
-    this.#host.writeSettled();
+    if (this.#settling === 0) this.#host.writeSettled();
     // A close not yet begun is cancelled; once its end of stream is leaving it completes unheard.
     if (op.kind === 'close' && this.#finForClose && this.#fin === 'wanted') {
       this.#fin = 'none';
@@ -388,12 +389,29 @@ export class WriteSide {
 
   #finish<T>(op: WriteOp, value: T): void {
     this.#op = null;
-    this.#host.deliverTo(nextAndComplete, op.sub as Subscriber<T>, value);
-    this.#host.writeSettled();
+    this.#settling += 1;
+    this.#host.deliverTo(deliverResult, op, value as unknown);
+  }
+
+  /** True when no operation is attached and no result is on its way to a subscriber. */
+  get idle(): boolean {
+    return this.#op === null && this.#settling === 0;
+  }
+
+  /** A result reached its subscriber (who may have attached the next operation meanwhile). */
+  resultDelivered(): void {
+    this.#settling -= 1;
+    if (this.idle) this.#host.writeSettled();
   }
 }
 
 function ignore(): void {}
+
+/** Delivers an operation's result, then tells its side (no closure per operation). */
+function deliverResult(op: WriteOp, value: unknown): void {
+  nextAndComplete(op.sub as Subscriber<unknown>, value);
+  (op.side as WriteSide).resultDelivered();
+}
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();
