@@ -4,6 +4,13 @@ import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
 import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
 
+/**
+ * Accepted bytes that leave at once, without waiting for the end of the run,
+ * when nothing is held by Node: a burst of small writes goes to the kernel a
+ * slab at a time while the kernel keeps taking it.
+ */
+const BURST = 64 * 1024;
+
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
 
@@ -128,7 +135,9 @@ export class WriteSide {
     if (n > 0) {
       this.buffer.append(src, start, n);
       this.bytes += n;
-      this.#scheduleFlush();
+      // A burst leaves a slab at a time while the kernel takes it, not all at the run's end.
+      if (this.buffer.length >= BURST && this.#inFlight === 0) this.#flushNow();
+      else this.#scheduleFlush();
     }
     if (this.room() === 0) this.#wasFull = true;
     return n;
@@ -230,8 +239,17 @@ export class WriteSide {
    */
   #send(chunks: readonly Buffer[], n: number, carries: WriteOp | null): boolean {
     this.#inFlight += n;
-    (this.#flights ??= []).push(n, carries);
-    return this.#host.transport.write(chunks, this.#onWritten);
+    const flights = (this.#flights ??= []);
+    const at = flights.length;
+    flights.push(n, carries);
+    const atOnce = this.#host.transport.write(chunks, this.#onWritten);
+    // Bytes the kernel took synchronously are not held by Node: they stop counting against
+    // the bound (and for flush) now, not when their callback comes a tick later.
+    if (atOnce && this.#flights === flights && this.#flightHead <= at) {
+      flights[at] = 0;
+      this.#inFlight -= n;
+    }
+    return atOnce;
   }
 
   #written(error: unknown): void {
