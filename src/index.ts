@@ -6,7 +6,14 @@
  * @packageDocumentation
  */
 export { Status, StreamState, StreamKind } from './status';
-export { StreamError, ErrorCode, statusOf, STATUS_BY_NODE_CODE, TLS_CODE_PREFIXES } from './errors';
+export {
+  StreamError,
+  ErrorCode,
+  statusOf,
+  STATUS_BY_NODE_CODE,
+  TLS_CODE_PREFIXES,
+  ERROR_HINTS,
+} from './errors';
 export { Stream, DEFAULT_BUFFER_SIZE } from './stream';
 export type { StreamOptions, StreamStats, TryResult } from './stream';
 export type { Transport, TransportEvents, RenegotiateOptions, LendOutcome } from './transport';

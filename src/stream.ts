@@ -31,16 +31,13 @@ import {
   type TryResult,
 } from './internal/read-side';
 import { CloseOp, DataOp, FlushOp, WriteSide, type WriteOp } from './internal/write-side';
-import { lengthFor, sizeOption, trusted } from './internal/validate';
+import { lengthFor, trusted } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
 import { Activity, idleWatch, makeActivity } from './connection/activity';
-import {
-  DEFAULT_CLOSE_DEADLINE,
-  closeDeadlineProblem,
-  withCloseDeadline,
-} from './connection/close-deadline';
+import { DEFAULT_CLOSE_DEADLINE, withCloseDeadline } from './connection/close-deadline';
+import { streamOptionsProblem } from './internal/stream-options';
 import { timedOut } from './connection/timeouts';
 import { isCodec, type Codec } from './codecs/codec';
 import { framesConsumer } from './codecs/frames';
@@ -308,21 +305,11 @@ export class Stream {
    * @throws StreamError status Invalid when an option is out of range.
    */
   constructor(transport: Transport, options: StreamOptions = {}) {
-    const send = sizeOption(options.sendBufferSize, 'sendBufferSize', DEFAULT_BUFFER_SIZE);
-    const readAhead = sizeOption(options.readBufferSize, 'readBufferSize', DEFAULT_BUFFER_SIZE);
-    if (typeof send === 'string') throw invalid(send);
-    if (typeof readAhead === 'string') throw invalid(readAhead);
-    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    if (
-      typeof closeTimeout !== 'number' ||
-      !(closeTimeout >= 0) ||
-      !Number.isFinite(closeTimeout)
-    ) {
-      throw invalid(`closeTimeout must be a finite number >= 0, got ${String(closeTimeout)}`);
-    }
-    this.#closeTimeout = closeTimeout;
-    const deadlineProblem = closeDeadlineProblem(options.closeDeadline);
-    if (deadlineProblem !== null) throw invalid(deadlineProblem);
+    const problem = streamOptionsProblem(options);
+    if (problem !== null) throw invalid(problem);
+    const send = options.sendBufferSize ?? DEFAULT_BUFFER_SIZE;
+    const readAhead = options.readBufferSize ?? DEFAULT_BUFFER_SIZE;
+    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#closeDeadline = options.closeDeadline ?? DEFAULT_CLOSE_DEADLINE;
     this.#activity = makeActivity(options);
     this.#halfOpen = options.allowHalfOpen !== false;
