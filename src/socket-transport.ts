@@ -19,6 +19,8 @@ import type {
 } from './transport';
 
 const noop = (): void => undefined;
+/** What the reset probe writes (see `SocketTransport.onEnd`). */
+const EMPTY = Buffer.alloc(0);
 
 /** Where a socket keeps its transport, for the shared listeners (as ws does). */
 const kTransport = Symbol('rxstream.transport');
@@ -327,9 +329,32 @@ export class SocketTransport implements Transport {
     return this.#events?.lend(view, mayKeep) ?? 'free';
   }
 
-  /** The peer's end of stream. */
+  /**
+   * The peer's end of stream. An RST queued behind data before the socket
+   * read reaches Node as EOF (libuv reads the data, then 0): on TCP the
+   * reset is still pending on the socket, so while this side may still
+   * write, a zero-length write (no byte on the wire) asks the kernel first
+   * and the end is reported only if it succeeds; a reset errors the stream
+   * through 'error' instead. With bytes still queued for the socket their
+   * own completion tells; after our own end() nothing can (see README,
+   * "What a reset can and cannot tell you"). A TLS socket reports its reset
+   * itself (it reads ahead of the stream).
+   */
   onEnd(): void {
-    this.#events?.end();
+    const socket = this.#socket;
+    const probe =
+      !(socket instanceof TLSSocket) &&
+      this.kind !== StreamKind.IPC &&
+      !socket.writableEnded &&
+      !socket.destroyed &&
+      socket.writableLength === 0;
+    if (!probe) {
+      this.#events?.end();
+      return;
+    }
+    socket.write(EMPTY, (error) => {
+      if (error === null || error === undefined) this.#events?.end();
+    });
   }
 
   /** A socket error (fatal). */
