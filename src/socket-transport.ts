@@ -10,6 +10,7 @@ import { TLSSocket } from 'node:tls';
 import { StreamKind } from './status';
 import { NodeSocketControl } from './node-socket/control';
 import { copyOf } from './internal/byte-queue';
+import { isAllocationFailure } from './internal/alloc';
 import type {
   LendOutcome,
   RenegotiateOptions,
@@ -70,18 +71,33 @@ class LendingReader {
   #target: SocketTransport | null = null;
   #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
-  /** Lends later reads to `target`; returns the bytes read before, in order. */
-  attach(target: SocketTransport): readonly Buffer[] {
+  /**
+   * Lends later reads to `target`; returns the bytes read before, in order,
+   * and the allocation failure that lost the ones after them (or null).
+   */
+  attach(target: SocketTransport): { readonly early: readonly Buffer[]; readonly lost: unknown } {
     this.#target = target;
     const early = this.#early ?? [];
     this.#early = null;
-    return early;
+    return { early, lost: this.#lost };
+  }
+
+  #lost: unknown = null; // no memory to keep an early read: it and later ones are lost
+
+  #keepEarly(view: Buffer): void {
+    if (this.#lost !== null) return;
+    try {
+      (this.#early ??= []).push(copyOf(view));
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      this.#lost = error;
+    }
   }
 
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
     const view = buf.subarray(0, n);
-    if (this.#target === null) (this.#early ??= []).push(copyOf(view));
+    if (this.#target === null) this.#keepEarly(view);
     else this.#settle(this.#target.onLend(view, buf === this.own), n, n === buf.length);
   }
 
@@ -95,7 +111,8 @@ class LendingReader {
     }
     if (this.#held > TO_OWN_AFTER && full) {
       // The last one is the stream's now, unless it was copied out: then it is reused.
-      if (this.own === null || outcome === 'kept') this.own = Buffer.allocUnsafe(READ_BUFFER);
+      // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
+      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(READ_BUFFER);
     } else {
       this.own = null;
     }
@@ -109,9 +126,19 @@ class LendingReader {
 let nextBuffer: Buffer | null = null;
 
 function lendBuffer(): Buffer {
-  const buffer = nextBuffer ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER));
+  const buffer = nextBuffer ?? (shared as Buffer); // made by connectLending
   nextBuffer = null;
   return buffer;
+}
+
+/** A fresh buffer, or null when there is no memory for one. */
+function allocateOrNull(size: number): Buffer | null {
+  try {
+    return Buffer.allocUnsafe(size);
+  } catch (error) {
+    if (!isAllocationFailure(error)) throw error;
+    return null;
+  }
 }
 
 /**
@@ -121,6 +148,8 @@ function lendBuffer(): Buffer {
  * a closure (one per socket): Bun calls it without the socket as `this`.
  */
 export function connectLending(options: NetConnectOpts): Socket {
+  // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
+  shared ??= Buffer.allocUnsafe(READ_BUFFER);
   const reader = new LendingReader();
   const onread: net.OnReadOpts = {
     buffer: lendBuffer,
@@ -195,11 +224,17 @@ export class SocketTransport implements Transport {
     socket.pause();
     (socket as OwnedSocket)[kTransport] = this;
     const reader = (socket as OwnedSocket)[kReader];
+    let lost: unknown = null;
     if (reader === undefined) socket.on('data', socketOnData);
-    else for (const chunk of reader.attach(this)) events.data(chunk); // no 'data' event comes
+    else {
+      const attached = reader.attach(this);
+      for (const chunk of attached.early) events.data(chunk); // no 'data' event comes
+      lost = attached.lost;
+    }
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);
     socket.on('close', socketOnClose);
+    if (lost !== null) this.onError(lost);
   }
 
   resume(): void {
