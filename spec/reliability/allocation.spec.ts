@@ -8,7 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { firstValueFrom, lastValueFrom, tap } from 'rxjs';
-import { Status, StreamError, StreamState, connectTCP, memoryPair, type Stream } from '../../src';
+import {
+  Status,
+  StreamError,
+  StreamState,
+  connectTCP,
+  lengthPrefixed,
+  memoryPair,
+  type Stream,
+} from '../../src';
 import { close, listen, portOf } from './support/pairs';
 import { collect, disposeRawPeer, rawTcpPeer, turns, type RawPeer } from './support/peers';
 import * as net from 'node:net';
@@ -128,5 +136,43 @@ describe('hardening: allocation failure on the read path (connectTCP)', () => {
     expect(stream.state).toBe(StreamState.Error);
     stream.destroy();
     peer.destroy();
+  });
+});
+
+describe('hardening: allocation failure while decoding frames', () => {
+  it('a partial frame that cannot be kept errors frames() with OutOfMemory; its bytes stay readable', async () => {
+    const p = await rawTcpPeer();
+    try {
+      const frames: Buffer[] = [];
+      const ended = new Promise<unknown>((resolve) =>
+        p.stream.frames(lengthPrefixed()).subscribe({
+          next: (f) => frames.push(Buffer.from(f)),
+          error: resolve,
+          complete: () => resolve('complete'),
+        }),
+      );
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 10]), Buffer.alloc(10, 7)]);
+      p.peer.write(frame.subarray(0, 7)); // a partial frame
+      for (let i = 0; i < 500 && p.stream.bytesRead < 7; i += 1) {
+        await new Promise((r) => setTimeout(r, 2)); // loopback; only waits out a loaded machine
+      }
+      expect(p.stream.bytesRead).toBe(7);
+      const spy = failAllocationsAfter(0);
+      p.peer.write(frame.subarray(7));
+      let e: unknown;
+      for (let i = 0; i < 200 && e === undefined; i += 1) {
+        await new Promise((r) => setTimeout(r, 2)); // loopback; only waits out a loaded machine
+        e = await Promise.race([ended, Promise.resolve(undefined)]);
+      }
+      spy.and.callThrough();
+      expect(StreamError.is(e) && e.status === Status.OutOfMemory).toBe(true);
+      expect(frames.length).toBe(0);
+      expect(p.stream.state).toBe(StreamState.Open);
+      // No byte lost: the unfinished frame went back to the front of the stream.
+      const again = await firstValueFrom(p.stream.frames(lengthPrefixed()));
+      expect(again).toEqual(Buffer.alloc(10, 7));
+    } finally {
+      await disposeRawPeer(p);
+    }
   });
 });
