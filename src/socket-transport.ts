@@ -187,6 +187,7 @@ export class SocketTransport implements Transport {
   #socket: Socket;
   #events: TransportEvents | null = null;
   #renegotiating = false;
+  #stalled = false; // the peer ended during a renegotiation (see onEnd)
   #failed = false;
   #control: SocketControl | null = null;
 
@@ -247,6 +248,10 @@ export class SocketTransport implements Transport {
 
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const socket = this.#socket;
+    if (this.#stalled && this.#renegotiating) {
+      process.nextTick(done, renegotiationFailed(STALLED)); // could never leave (see onEnd)
+      return false;
+    }
     if (chunks.length === 1) {
       socket.write(chunks[0], done);
     } else {
@@ -377,6 +382,17 @@ export class SocketTransport implements Transport {
    */
   onEnd(): void {
     const socket = this.#socket;
+    if (this.#renegotiating) {
+      // The peer ended mid-handshake: the renegotiation can never finish, and Node holds
+      // every byte written since until it does. Bytes held so are lost: a fatal TLSError
+      // (close() errors instead of waiting forever or claiming they left). With none, the
+      // end is reported, and a later write fails the same way instead of hanging.
+      if (socket.writableLength > 0) {
+        this.onError(renegotiationFailed(STALLED));
+        return;
+      }
+      this.#stalled = true;
+    }
     const probe =
       !(socket instanceof TLSSocket) &&
       this.kind !== StreamKind.IPC &&
@@ -403,6 +419,8 @@ export class SocketTransport implements Transport {
     if (!this.#failed) this.#events?.close();
   }
 }
+
+const STALLED = 'the peer ended its side during the handshake; bytes written since cannot leave';
 
 function renegotiationFailed(reason: string): Error {
   return Object.assign(new Error(`TLS renegotiation failed: ${reason}`), {
