@@ -56,7 +56,10 @@ export class ProxiedConnection {
     this.#mode[dir] = 'pass';
     const held = this.#held[dir].splice(0);
     for (const c of held) this.#target(dir).write(c);
+    if (this.#endHeld[dir]) this.#target(dir).end(); // the end came during the pause
   }
+
+  readonly #endHeld: Record<Direction, boolean> = { toServer: false, toClient: false };
 
   /**
    * Forwards all but the last `dropLast` held bytes of `dir`, then ends that
@@ -66,6 +69,7 @@ export class ProxiedConnection {
   cut(dir: Direction, dropLast = 0): void {
     const all = Buffer.concat(this.#held[dir].splice(0));
     this.#mode[dir] = 'hold'; // nothing more goes that way
+    this.#endHeld[dir] = false;
     this.#target(dir).end(all.subarray(0, Math.max(0, all.length - dropLast)));
   }
 
@@ -95,6 +99,7 @@ export class ProxiedConnection {
 
   #endOf(dir: Direction): void {
     if (this.#mode[dir] !== 'hold') this.#target(dir).end();
+    else this.#endHeld[dir] = true;
   }
 }
 
