@@ -56,7 +56,10 @@ export class ProxiedConnection {
     this.#mode[dir] = 'pass';
     const held = this.#held[dir].splice(0);
     for (const c of held) this.#target(dir).write(c);
-    if (this.#endHeld[dir]) this.#target(dir).end(); // the end came during the pause
+    if (this.#endHeld[dir]) {
+      this.#target(dir).end(); // the end came during the pause
+      this.endForwarded[dir] = true;
+    }
   }
 
   readonly #endHeld: Record<Direction, boolean> = { toServer: false, toClient: false };
@@ -98,9 +101,14 @@ export class ProxiedConnection {
   }
 
   #endOf(dir: Direction): void {
-    if (this.#mode[dir] !== 'hold') this.#target(dir).end();
-    else this.#endHeld[dir] = true;
+    if (this.#mode[dir] !== 'hold') {
+      this.#target(dir).end();
+      this.endForwarded[dir] = true;
+    } else this.#endHeld[dir] = true;
   }
+
+  /** Whether the proxy forwarded the sender's own FIN in each direction. */
+  readonly endForwarded: Record<Direction, boolean> = { toServer: false, toClient: false };
 }
 
 /** A listening fault proxy in front of `upstreamPort`. */
