@@ -7,6 +7,7 @@
 import { asapScheduler, type SchedulerLike } from 'rxjs';
 import { StreamKind } from './status';
 import { invalid } from './errors';
+import { copyOf } from './internal/byte-queue';
 import type { Transport, TransportEvents } from './transport';
 import { Stream, type StreamOptions } from './stream';
 
@@ -71,7 +72,7 @@ export class MemoryTransport implements Transport {
   }
 
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
-    const copies = chunks.map((c) => Buffer.from(c));
+    const copies = chunks.map(copyOf);
     this.#later(() => {
       const peer = this.#peer;
       if (peer === null || peer.#gone) {

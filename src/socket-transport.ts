@@ -10,6 +10,7 @@ import { TLSSocket } from 'node:tls';
 import { StreamKind } from './status';
 import { NodeSocketControl } from './node-socket/control';
 import { copyOf } from './internal/byte-queue';
+import { isAllocationFailure } from './internal/alloc';
 import type {
   LendOutcome,
   RenegotiateOptions,
@@ -19,6 +20,8 @@ import type {
 } from './transport';
 
 const noop = (): void => undefined;
+/** What the reset probe writes (see `SocketTransport.onEnd`). */
+const EMPTY = Buffer.alloc(0);
 
 /** Where a socket keeps its transport, for the shared listeners (as ws does). */
 const kTransport = Symbol('rxstream.transport');
@@ -68,18 +71,33 @@ class LendingReader {
   #target: SocketTransport | null = null;
   #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
-  /** Lends later reads to `target`; returns the bytes read before, in order. */
-  attach(target: SocketTransport): readonly Buffer[] {
+  /**
+   * Lends later reads to `target`; returns the bytes read before, in order,
+   * and the allocation failure that lost the ones after them (or null).
+   */
+  attach(target: SocketTransport): { readonly early: readonly Buffer[]; readonly lost: unknown } {
     this.#target = target;
     const early = this.#early ?? [];
     this.#early = null;
-    return early;
+    return { early, lost: this.#lost };
+  }
+
+  #lost: unknown = null; // no memory to keep an early read: it and later ones are lost
+
+  #keepEarly(view: Buffer): void {
+    if (this.#lost !== null) return;
+    try {
+      (this.#early ??= []).push(copyOf(view));
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      this.#lost = error;
+    }
   }
 
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
     const view = buf.subarray(0, n);
-    if (this.#target === null) (this.#early ??= []).push(copyOf(view));
+    if (this.#target === null) this.#keepEarly(view);
     else this.#settle(this.#target.onLend(view, buf === this.own), n, n === buf.length);
   }
 
@@ -93,7 +111,8 @@ class LendingReader {
     }
     if (this.#held > TO_OWN_AFTER && full) {
       // The last one is the stream's now, unless it was copied out: then it is reused.
-      if (this.own === null || outcome === 'kept') this.own = Buffer.allocUnsafe(READ_BUFFER);
+      // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
+      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(READ_BUFFER);
     } else {
       this.own = null;
     }
@@ -107,9 +126,19 @@ class LendingReader {
 let nextBuffer: Buffer | null = null;
 
 function lendBuffer(): Buffer {
-  const buffer = nextBuffer ?? (shared ??= Buffer.allocUnsafe(READ_BUFFER));
+  const buffer = nextBuffer ?? (shared as Buffer); // made by connectLending
   nextBuffer = null;
   return buffer;
+}
+
+/** A fresh buffer, or null when there is no memory for one. */
+function allocateOrNull(size: number): Buffer | null {
+  try {
+    return Buffer.allocUnsafe(size);
+  } catch (error) {
+    if (!isAllocationFailure(error)) throw error;
+    return null;
+  }
 }
 
 /**
@@ -119,6 +148,8 @@ function lendBuffer(): Buffer {
  * a closure (one per socket): Bun calls it without the socket as `this`.
  */
 export function connectLending(options: NetConnectOpts): Socket {
+  // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
+  shared ??= Buffer.allocUnsafe(READ_BUFFER);
   const reader = new LendingReader();
   const onread: net.OnReadOpts = {
     buffer: lendBuffer,
@@ -156,6 +187,7 @@ export class SocketTransport implements Transport {
   #socket: Socket;
   #events: TransportEvents | null = null;
   #renegotiating = false;
+  #stalled = false; // the peer ended during a renegotiation (see onEnd)
   #failed = false;
   #control: SocketControl | null = null;
 
@@ -193,11 +225,17 @@ export class SocketTransport implements Transport {
     socket.pause();
     (socket as OwnedSocket)[kTransport] = this;
     const reader = (socket as OwnedSocket)[kReader];
+    let lost: unknown = null;
     if (reader === undefined) socket.on('data', socketOnData);
-    else for (const chunk of reader.attach(this)) events.data(chunk); // no 'data' event comes
+    else {
+      const attached = reader.attach(this);
+      for (const chunk of attached.early) events.data(chunk); // no 'data' event comes
+      lost = attached.lost;
+    }
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);
     socket.on('close', socketOnClose);
+    if (lost !== null) this.onError(lost);
   }
 
   resume(): void {
@@ -210,6 +248,10 @@ export class SocketTransport implements Transport {
 
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const socket = this.#socket;
+    if (this.#stalled && this.#renegotiating) {
+      process.nextTick(done, renegotiationFailed(STALLED)); // could never leave (see onEnd)
+      return false;
+    }
     if (chunks.length === 1) {
       socket.write(chunks[0], done);
     } else {
@@ -327,9 +369,43 @@ export class SocketTransport implements Transport {
     return this.#events?.lend(view, mayKeep) ?? 'free';
   }
 
-  /** The peer's end of stream. */
+  /**
+   * The peer's end of stream. An RST queued behind data before the socket
+   * read reaches Node as EOF (libuv reads the data, then 0): on TCP the
+   * reset is still pending on the socket, so while this side may still
+   * write, a zero-length write (no byte on the wire) asks the kernel first
+   * and the end is reported only if it succeeds; a reset errors the stream
+   * through 'error' instead. With bytes still queued for the socket their
+   * own completion tells; after our own end() nothing can (see README,
+   * "What a reset can and cannot tell you"). A TLS socket reports its reset
+   * itself (it reads ahead of the stream).
+   */
   onEnd(): void {
-    this.#events?.end();
+    const socket = this.#socket;
+    if (this.#renegotiating) {
+      // The peer ended mid-handshake: the renegotiation can never finish, and Node holds
+      // every byte written since until it does. Bytes held so are lost: a fatal TLSError
+      // (close() errors instead of waiting forever or claiming they left). With none, the
+      // end is reported, and a later write fails the same way instead of hanging.
+      if (socket.writableLength > 0) {
+        this.onError(renegotiationFailed(STALLED));
+        return;
+      }
+      this.#stalled = true;
+    }
+    const probe =
+      !(socket instanceof TLSSocket) &&
+      this.kind !== StreamKind.IPC &&
+      !socket.writableEnded &&
+      !socket.destroyed &&
+      socket.writableLength === 0;
+    if (!probe) {
+      this.#events?.end();
+      return;
+    }
+    socket.write(EMPTY, (error) => {
+      if (error === null || error === undefined) this.#events?.end();
+    });
   }
 
   /** A socket error (fatal). */
@@ -343,6 +419,8 @@ export class SocketTransport implements Transport {
     if (!this.#failed) this.#events?.close();
   }
 }
+
+const STALLED = 'the peer ended its side during the handshake; bytes written since cannot leave';
 
 function renegotiationFailed(reason: string): Error {
   return Object.assign(new Error(`TLS renegotiation failed: ${reason}`), {

@@ -633,6 +633,7 @@ export class Stream {
    * @returns `{ status, bytes }`, never throws:
    * - `OK`, bytes > 0 — accepted; `OK`, 0 — the send buffer is full, wait for `writable$`;
    * - `SysError` / `TLSError` / `OutOfMemory` — the fatal error (accepted bytes not yet sent are lost);
+   * - `OutOfMemory`, 0 — no memory for the copy: nothing accepted, the stream is unharmed;
    * - `Invalid` — bad `buf`/`len`, a write-side operation is pending, after `shutdownWrite`/`close`/`destroy`.
    *
    * @example
@@ -646,7 +647,7 @@ export class Stream {
     if (typeof n === 'string' || this.#write.busy) return INVALID;
     if (this.#fatal !== null) return { status: this.#fatal.status, bytes: 0 };
     if (this.state !== StreamState.Open || this.#write.finishing) return INVALID;
-    return { status: Status.OK, bytes: this.#write.accept(trusted(buf), 0, n) };
+    return this.#write.tryAccept(trusted(buf), n);
   }
 
   /**

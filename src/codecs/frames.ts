@@ -20,6 +20,7 @@
 import type { Subscriber } from 'rxjs';
 import { ChunksConsumer, type ChunkSink, type ReadSide } from '../internal/read-side';
 import { invalid } from '../errors';
+import { asOutOfMemory } from '../internal/alloc';
 import { FRAME_OVERHEAD, frameTooLong, partialFrame, type Codec, type Decoder } from './codec';
 
 const EMPTY = Buffer.alloc(0);
@@ -92,7 +93,15 @@ export class FrameReader<T> implements ChunkSink {
   }
 
   next(chunk: Buffer): void {
-    this.#join(chunk);
+    try {
+      this.#join(chunk);
+    } catch (error) {
+      // No memory to keep a partial frame with the next chunk: the frames cannot go on; the
+      // chunk goes back behind the partial frame (giveBack), so no byte is lost.
+      this.#unjoined = chunk;
+      this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
+      return;
+    }
     const decoder = this.#decoder;
     if (decoder === null) return; // (never: its subscriber errored at subscription)
     const bytes = this.#buf;
@@ -101,7 +110,7 @@ export class FrameReader<T> implements ChunkSink {
       try {
         found = decoder.decode(bytes, this.#start);
       } catch (error) {
-        this.#sub.error(error);
+        this.#sub.error(asOutOfMemory(error, 'the decoder ran out of memory'));
         return;
       }
       if (found === null) break;
@@ -142,8 +151,13 @@ export class FrameReader<T> implements ChunkSink {
     this.#buf = EMPTY;
     this.#start = 0;
     this.#store = null;
+    const unjoined = this.#unjoined;
+    this.#unjoined = null;
+    if (unjoined !== null) this.#side.unshift(unjoined);
     this.#side.unshift(rest);
   }
+
+  #unjoined: Buffer | null = null; // a chunk that could not be joined to #buf (no memory)
 
   /** Emits one frame; false when the subscription ended (its teardown gave the rest back). */
   #emit(frame: T, consumed: number): boolean {
@@ -176,7 +190,7 @@ export class FrameReader<T> implements ChunkSink {
       return;
     }
     const size = Math.max(total, Math.min(2 * total, this.#limit), MIN_STORE);
-    const fresh = Buffer.allocUnsafeSlow(size);
+    const fresh = Buffer.allocUnsafe(size); // at least 4 KiB: never from the pool
     this.#buf.copy(fresh, 0, this.#start);
     chunk.copy(fresh, left);
     this.#store = fresh;

@@ -85,6 +85,29 @@ export class ByteQueue {
     return large ? 'copied' : this.#lentOutcome;
   }
 
+  /**
+   * After a failed `settleLent` or hand-out (no memory for the copy): drops
+   * what is left of the lent chunk, which must not stay referenced, so the
+   * queue holds exactly the bytes before it.
+   */
+  dropLent(): void {
+    const lent = this.#lent;
+    this.#lent = null;
+    if (lent === null || this.#length === 0) return;
+    const last = this.#chunks.length - 1;
+    if (this.#chunks[last] !== lent) return;
+    const rest = lent.length - (last === this.#head ? this.#offset : 0);
+    this.#length -= rest;
+    this.#chunks.pop();
+    if (last === this.#head) {
+      this.#offset = 0;
+      if (this.#length === 0) {
+        this.#chunks = NO_CHUNKS;
+        this.#head = 0;
+      }
+    }
+  }
+
   /** Removes and returns the next chunk (or what remains of it). */
   shift(): Buffer | undefined {
     if (this.#length === 0) return undefined;

@@ -6,6 +6,7 @@ import { SelfDetaching, notifyWatcher, type Host } from './host';
 import type { LendOutcome } from '../transport';
 import { invalid } from '../errors';
 import { goneProblem } from './validate';
+import { isAllocationFailure } from './alloc';
 
 /**
  * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
@@ -112,12 +113,26 @@ export class ReadSide {
    * much more memory than its bytes); anything else kept is copied.
    */
   onLend(view: Buffer, mayKeep: boolean, capacity: number): LendOutcome {
+    try {
+      return this.#lend(view, mayKeep, capacity);
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      // No memory to copy bytes that must outlive the read buffer: they are lost, so the
+      // stream fails (OutOfMemory) after delivering exactly the bytes before them.
+      this.queue.dropLent();
+      this.#host.fail(error);
+      return 'free';
+    }
+  }
+
+  #lend(view: Buffer, mayKeep: boolean, capacity: number): LendOutcome {
     const keepMin = capacity >>> 1;
     const direct = this.#directSubscriber();
     if (direct !== null) {
       const large = view.length >= keepMin;
+      const chunk = large && mayKeep ? view : copyOf(view);
       this.bytes += view.length;
-      direct.next(large && mayKeep ? view : copyOf(view));
+      direct.next(chunk);
       return large ? (mayKeep ? 'kept' : 'copied') : 'free';
     }
     if (this.#dropping()) return 'free';

@@ -1,3 +1,5 @@
+import { isAllocationFailure } from './alloc';
+
 /** Size of a slab (a larger one is made for a larger write, up to 1 MiB). */
 const SLAB = 64 * 1024;
 
@@ -30,13 +32,21 @@ export class SendBuffer {
     return this.#length;
   }
 
-  /** Copies `src[start, start + n)` in. The caller has checked the room. */
-  append(src: Uint8Array, start: number, n: number): void {
+  /**
+   * Copies `src[start, start + n)` in (the caller has checked the room);
+   * returns how many bytes it copied: fewer than `n` only when a slab could
+   * not be allocated (then `failure` holds the RangeError), and exactly those
+   * are counted and will leave.
+   */
+  append(src: Uint8Array, start: number, n: number): number {
     let done = 0;
+    this.failure = null;
     while (done < n) {
       if (this.#slab === null) {
-        this.#slab =
-          spares.pop() ?? Buffer.allocUnsafe(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
+        const slab =
+          spares.pop() ?? this.#allocate(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
+        if (slab === null) break;
+        this.#slab = slab;
         this.#used = 0;
       }
       const take = Math.min(this.#slab.length - this.#used, n - done);
@@ -50,7 +60,21 @@ export class SendBuffer {
         this.#slab = null;
       }
     }
-    this.#length += n;
+    this.#length += done;
+    return done;
+  }
+
+  /** Why the last `append` copied fewer bytes than asked (an allocation failure), or null. */
+  failure: unknown = null;
+
+  #allocate(size: number): Buffer | null {
+    try {
+      return Buffer.allocUnsafe(size);
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      this.failure = error;
+      return null;
+    }
   }
 
   /** Gives the unused slab back to the shared spares (the stream went idle). */
@@ -73,4 +97,9 @@ export class SendBuffer {
     this.#length = 0;
     return out;
   }
+}
+
+/** Empties the shared spares (specs that must see every slab allocation). */
+export function dropSpareSlabs(): void {
+  spares.length = 0;
 }

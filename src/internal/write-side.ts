@@ -1,5 +1,7 @@
 import type { Subscriber } from 'rxjs';
-import { invalid, type StreamError } from '../errors';
+import { StreamError, invalid } from '../errors';
+import { Status } from '../status';
+import type { TryResult } from './read-side';
 import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
 import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
@@ -129,18 +131,31 @@ export class WriteSide {
     return Math.max(0, this.#cap - this.buffer.length - this.#inFlight);
   }
 
-  /** Copies up to `len` bytes of `src` from `start` into the buffer; returns how many. */
+  /**
+   * Copies up to `len` bytes of `src` from `start` into the buffer; returns
+   * how many (fewer when memory for the copy ran out: see `buffer.failure`).
+   */
   accept(src: Uint8Array, start: number, len: number): number {
     const n = Math.min(len, this.room());
-    if (n > 0) {
-      this.buffer.append(src, start, n);
-      this.bytes += n;
+    const copied = n > 0 ? this.buffer.append(src, start, n) : 0;
+    if (copied > 0) {
+      this.bytes += copied;
       // A burst leaves a slab at a time while the kernel takes it, not all at the run's end.
       if (this.buffer.length >= BURST && this.#inFlight === 0) this.#flushNow();
       else this.#scheduleFlush();
     }
     if (this.room() === 0) this.#wasFull = true;
-    return n;
+    return copied;
+  }
+
+  /**
+   * `tryWrite`'s accept: OK with the bytes copied, or `OutOfMemory`, 0 when
+   * none could be (nothing accepted, the stream unharmed: a retry may work).
+   */
+  tryAccept(src: Uint8Array, len: number): TryResult {
+    const n = this.accept(src, 0, len);
+    if (n === 0 && len > 0 && this.buffer.failure !== null) return OUT_OF_MEMORY;
+    return { status: Status.OK, bytes: n };
   }
 
   /** Becomes the one operation; false when one is already there. */
@@ -242,7 +257,14 @@ export class WriteSide {
     const flights = (this.#flights ??= []);
     const at = flights.length;
     flights.push(n, carries);
-    const atOnce = this.#host.transport.write(chunks, this.#onWritten);
+    let atOnce: boolean;
+    try {
+      atOnce = this.#host.transport.write(chunks, this.#onWritten);
+    } catch (error) {
+      // Node could not take them (its own allocation failed): the stream cannot go on.
+      this.#host.fail(error);
+      return false;
+    }
     // Bytes the kernel took synchronously are not held by Node: they stop counting against
     // the bound (and for flush) now, not when their callback comes a tick later.
     if (atOnce && this.#flights === flights && this.#flightHead <= at) {
@@ -361,6 +383,22 @@ export class WriteSide {
         continue;
       }
       const n = this.accept(op.src, op.off, remaining);
+      if (n === 0 && this.buffer.failure !== null) {
+        // No memory for the copy: what was accepted before stays accepted and is sent.
+        this.#op = null;
+        const failure = this.buffer.failure;
+        this.#host.deliver(() =>
+          op.sub.error(
+            new StreamError(
+              Status.OutOfMemory,
+              `no memory to copy the write (${op.off} of ${op.len} bytes accepted)`,
+              failure,
+            ),
+          ),
+        );
+        this.#host.writeSettled();
+        return;
+      }
       if (n === 0) return;
       op.off += n;
       if (op.kind === 'some') {
@@ -430,6 +468,8 @@ function deliverResult(op: WriteOp, value: unknown): void {
   nextAndComplete(op.sub as Subscriber<unknown>, value);
   (op.side as WriteSide).resultDelivered();
 }
+
+const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();
