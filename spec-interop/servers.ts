@@ -1,12 +1,20 @@
 /**
- * Real servers for `npm run test:interop`: PostgreSQL and redis, started on
+ * Real servers for `npm run test:interop`: PostgreSQL, redis, MariaDB and mosquitto, started on
  * free 127.0.0.1 ports in temporary directories and stopped afterwards.
  * Missing Debian packages are installed with apt when running as root;
  * when a server cannot start, {@link Started.skipped} says why and the
  * specs that need it are marked pending with that reason.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +173,81 @@ export async function startRedis(): Promise<Started> {
   } catch (error) {
     await stop();
     return none(`redis-server did not start: ${(error as Error).message}`);
+  }
+  return { port, skipped: null, stop };
+}
+
+const MARIADBD = '/usr/sbin/mariadbd';
+
+/**
+ * MariaDB (`root` without a password, no grant checks needed beyond that)
+ * in a temporary data directory. Needs only the server and client cores:
+ * `mariadb-server-core` and `mariadb-client-core` (for `my_print_defaults`).
+ */
+export async function startMariadb(): Promise<Started> {
+  const log: string[] = [];
+  if (!ensurePackage('mariadb-server-core', () => existsSync(MARIADBD), log))
+    return none(log.join('; '));
+  if (!ensurePackage('mariadb-client-core', () => existsSync('/usr/bin/my_print_defaults'), log)) {
+    return none(log.join('; '));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rxstream-mariadb-'));
+  const user = userInfo().username;
+  const common = ['--no-defaults', `--datadir=${join(dir, 'data')}`, `--user=${user}`];
+  const init = spawnSync(
+    'mariadb-install-db',
+    [...common, '--auth-root-authentication-method=normal', '--skip-test-db'],
+    { encoding: 'utf8' },
+  );
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return none(`mariadb-install-db failed: ${init.stdout.trim().split('\n').pop() ?? ''}`);
+  }
+  const port = await freePort();
+  const args = [
+    ...common,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--socket=${join(dir, 'sock')}`,
+  ];
+  args.push(
+    `--pid-file=${join(dir, 'pid')}`,
+    '--skip-log-bin',
+    '--innodb-flush-log-at-trx-commit=0',
+  );
+  const child = spawn(MARIADBD, args, { stdio: 'ignore' });
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await acceptsOn(port, child, 30_000);
+  } catch (error) {
+    await stop();
+    return none(`mariadbd did not start: ${(error as Error).message}`);
+  }
+  return { port, skipped: null, stop };
+}
+
+function mosquittoBin(): string | null {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) if (existsSync(p)) return p;
+  return null;
+}
+
+/** mosquitto with anonymous access on one 127.0.0.1 listener, no persistence. */
+export async function startMosquitto(): Promise<Started> {
+  const log: string[] = [];
+  if (!ensurePackage('mosquitto', () => mosquittoBin() !== null, log)) return none(log.join('; '));
+  const dir = mkdtempSync(join(tmpdir(), 'rxstream-mqtt-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  chmodSync(conf, 0o644);
+  const child = spawn(mosquittoBin() as string, ['-c', conf], { stdio: 'ignore' });
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await acceptsOn(port, child, 15_000);
+  } catch (error) {
+    await stop();
+    return none(`mosquitto did not start: ${(error as Error).message}`);
   }
   return { port, skipped: null, stop };
 }

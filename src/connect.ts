@@ -23,6 +23,8 @@ import {
   type SocketOptions,
 } from './node-socket/options';
 import { DEFAULT_HANDSHAKE_TIMEOUT, limitConnect, timeoutProblem } from './connection/timeouts';
+import { streamOptionsProblem } from './internal/stream-options';
+import { describe } from './internal/validate';
 import { ServerLifecycle, type ServerOptions } from './connection/server';
 
 /**
@@ -94,7 +96,11 @@ export function connectTCP(
     () => connectLending({ port, host, allowHalfOpen: true }),
     'connect',
     (socket) => wrapTCP(tune(socket, options), options, true),
-    () => portProblem(port) ?? socketOptionsProblem(options),
+    () =>
+      portProblem(port) ??
+      hostProblem(host) ??
+      socketOptionsProblem(options) ??
+      streamOptionsProblem(options),
     options?.signal,
     options,
   );
@@ -141,7 +147,8 @@ export function connectTLS(
     },
     () =>
       (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)) ??
-      socketOptionsProblem(options),
+      socketOptionsProblem(options) ??
+      streamOptionsProblem(options),
     options?.signal,
     options,
   );
@@ -225,7 +232,11 @@ export function listenTCP(
     'connection',
     (socket: net.Socket) => wrapTCP(tune(socket, options), options, true),
     { port, host, backlog: options.backlog },
-    () => portProblem(port) ?? socketOptionsProblem(options),
+    () =>
+      portProblem(port) ??
+      (host === undefined ? null : hostProblem(host)) ??
+      socketOptionsProblem(options) ??
+      streamOptionsProblem(options),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
     options,
@@ -264,6 +275,7 @@ export function listenTLS(
       serverOptionsProblem(tlsOptions) ??
       portProblem(port) ??
       socketOptionsProblem(options) ??
+      streamOptionsProblem(options) ??
       timeoutProblem('handshakeTimeout', options.handshakeTimeout),
     (server) => options.onListening?.(server.address() as net.AddressInfo),
     options.signal,
@@ -330,5 +342,16 @@ export function listener<S extends net.Socket>(
 
 function portProblem(port: unknown): string | null {
   const ok = typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535;
-  return ok ? null : `port must be an integer 0-65535, got ${String(port)}`;
+  if (ok) return null;
+  if (typeof port === 'string') {
+    const hint = /^\d+$/.test(port) ? ` (pass the number: Number('${port}'))` : '';
+    return `port must be an integer 0-65535, got the string '${port}'${hint}`;
+  }
+  return `port must be an integer 0-65535, got ${describe(port)}`;
+}
+
+/** Why `host` is not a host name or address (an options object in its place, say), or null. */
+function hostProblem(host: unknown): string | null {
+  if (typeof host === 'string' && host !== '') return null;
+  return `host must be a non-empty string (a name or an address), got ${describe(host)}`;
 }

@@ -17,6 +17,9 @@ import { Status } from './status';
  *   argument, wrong state, a second operation on a busy side). The seed
  *   answers these with a returned `Invalid` status and no future; an
  *   observable can only error, so it errors with this code.
+ *   Codecs use it too for bytes that break the framing (a frame over
+ *   `maxLength`, a header that cannot be): `frames()` then ends with the
+ *   bytes left in the stream, as a refused call leaves them.
  *
  * Match on `code` or `status`, never on the message text.
  *
@@ -153,14 +156,56 @@ export function statusOf(error: unknown): Status {
 }
 
 /**
+ * What a Node error code means for the user and what to do, for the codes
+ * whose own text is OpenSSL's or the kernel's. The message of a
+ * {@link StreamError} made from such an error is this hint and the code; the
+ * original text stays in `cause`.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_HINTS } from 'rxstream';
+ * console.log(ERROR_HINTS.DEPTH_ZERO_SELF_SIGNED_CERT);
+ * ```
+ */
+export const ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the peer does not speak TLS (plain TCP or HTTP on that port?)',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'the peer does not speak TLS (plain TCP or HTTP on that port?)',
+  ERR_SSL_HTTP_REQUEST: 'the peer sent a plain HTTP request to a TLS port',
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    'the certificate is self-signed: pass it (or its CA) as `ca` to trust it',
+  SELF_SIGNED_CERT_IN_CHAIN:
+    "the certificate's chain ends in an untrusted root: pass that CA as `ca`",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    "the certificate's issuer is not trusted: pass the issuing CA as `ca`",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    "the certificate's issuer is not trusted: pass the issuing CA as `ca`",
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'the certificate is not for this host name: check `host` / `servername`',
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clocks)',
+  ECONNREFUSED: 'nothing listens on that address and port',
+  ENOTFOUND: 'the host name does not resolve',
+});
+
+/**
  * Wraps a Node error into a {@link StreamError} with its mapped status. A
  * StreamError is returned as it is.
  */
 export function toStreamError(error: unknown, what: string): StreamError {
   if (StreamError.is(error)) return error;
   const status = statusOf(error);
+  const code = fieldOf(error, 'code');
+  const hint = code === undefined ? undefined : ERROR_HINTS[code];
   const detail = error instanceof Error ? error.message : String(error);
-  return new StreamError(status, `${what}: ${detail}`, error);
+  const text = hint === undefined ? detail : `${hint} (${code}; ${shortly(detail)})`;
+  return new StreamError(status, `${what}: ${text}`, error);
+}
+
+/** The first line of an error text, without OpenSSL's source-file tail. */
+function shortly(detail: string): string {
+  const line = detail.split('\n')[0];
+  const reason = /:SSL routines:[^:]*:([^:]+):/.exec(line);
+  return reason === null ? line : reason[1];
 }
 
 function fieldOf(error: unknown, key: 'code' | 'library'): string | undefined {

@@ -6,7 +6,14 @@
  * @packageDocumentation
  */
 export { Status, StreamState, StreamKind } from './status';
-export { StreamError, ErrorCode, statusOf, STATUS_BY_NODE_CODE, TLS_CODE_PREFIXES } from './errors';
+export {
+  StreamError,
+  ErrorCode,
+  statusOf,
+  STATUS_BY_NODE_CODE,
+  TLS_CODE_PREFIXES,
+  ERROR_HINTS,
+} from './errors';
 export { Stream, DEFAULT_BUFFER_SIZE } from './stream';
 export type { StreamOptions, StreamStats, TryResult } from './stream';
 export type { Transport, TransportEvents, RenegotiateOptions, LendOutcome } from './transport';
@@ -29,12 +36,14 @@ export type { SocketControl } from './transport';
 export { createIPC, connectIPC, listenIPC } from './ipc';
 export type { IPCListenOptions } from './ipc';
 export { chunks } from './adapters/async-iterator';
+export { concatReads, concatFrames } from './adapters/concat-reads';
 export { toWebStreams } from './adapters/web-streams';
 export type { WebStreamPair } from './adapters/web-streams';
 export { toDuplex, SocketDuplex, toNodeError } from './adapters/duplex';
-export type { SocketStyleError, ErrorSide } from './adapters/duplex';
+export type { SocketStyleError, ErrorSide, ToDuplexOptions } from './adapters/duplex';
 export { withSignal } from './adapters/abort';
 export { timedOut, limitConnect, DEFAULT_HANDSHAKE_TIMEOUT } from './connection/timeouts';
+export { DEFAULT_CLOSE_DEADLINE } from './connection/close-deadline';
 export type { ConnectLimit } from './connection/timeouts';
 export { reconnecting, Reconnecting, retrySysErrors } from './connection/reconnecting';
 export type { ReconnectOptions, ReconnectState, ReconnectStatus } from './connection/reconnecting';

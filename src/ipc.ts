@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { streamOptionsProblem } from './internal/stream-options';
 import * as net from 'node:net';
 import type { Observable } from 'rxjs';
 import { connector, listener, type ConnectOptions } from './connect';
@@ -84,7 +85,7 @@ export function connectIPC(path: string, options?: ConnectOptions): Observable<S
     () => connectLending({ path, allowHalfOpen: true }),
     'connect',
     (socket) => wrapIPC(socket, options, true),
-    () => pathProblem(path),
+    () => pathProblem(path) ?? streamOptionsProblem(options),
     options?.signal,
     options,
   );
@@ -116,7 +117,7 @@ export function listenIPC(path: string, options: IPCListenOptions = {}): Observa
     'connection',
     (socket: net.Socket) => wrapIPC(socket, options, true),
     { path, backlog: options.backlog },
-    () => pathProblem(path),
+    () => pathProblem(path) ?? streamOptionsProblem(options),
     () => options.onListening?.(path),
     options.signal,
     options,

@@ -60,7 +60,10 @@ export interface Monitorable {
   /** The peer's port. */
   readonly remotePort?: number | undefined;
   /** What a TLS session negotiated; null when it is not TLS. */
-  tlsInfo?(): { readonly protocol: string | null } | null;
+  tlsInfo?(): {
+    /** The TLS protocol (`'TLSv1.3'`, …), or null once the session is gone. */
+    readonly protocol: string | null;
+  } | null;
 }
 
 /**

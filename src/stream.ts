@@ -31,11 +31,14 @@ import {
   type TryResult,
 } from './internal/read-side';
 import { CloseOp, DataOp, FlushOp, WriteSide, type WriteOp } from './internal/write-side';
-import { lengthFor, sizeOption, trusted } from './internal/validate';
+import { lengthFor, trusted } from './internal/validate';
 import { withSignal } from './adapters/abort';
 import { chunks } from './adapters/async-iterator';
 import { StateCell } from './internal/state-cell';
 import { Activity, idleWatch, makeActivity } from './connection/activity';
+import { DEFAULT_CLOSE_DEADLINE, withCloseDeadline } from './connection/close-deadline';
+import { streamOptionsProblem } from './internal/stream-options';
+import { timedOut } from './connection/timeouts';
 import { isCodec, type Codec } from './codecs/codec';
 import { framesConsumer } from './codecs/frames';
 import { sourceOp, type WriteSource } from './codecs/write-from';
@@ -75,6 +78,16 @@ export interface StreamOptions {
    * and avoids the RST that closing over unread input sends. Default 2000.
    */
   closeTimeout?: number;
+  /**
+   * Bounds a whole `close()` (ms, on the scheduler), from subscription to
+   * the closed socket: accepted bytes that cannot leave (a peer that stopped
+   * reading, a black hole) no longer keep it waiting forever. At the deadline
+   * the stream is destroyed, state Error, and `close()` errors with
+   * `SysError` (code 1), `cause.code` `'ETIMEDOUT'`, its message saying how
+   * many accepted bytes were not delivered. Default
+   * {@link DEFAULT_CLOSE_DEADLINE} (60 s); `Infinity` for none.
+   */
+  closeDeadline?: number;
   /**
    * Fails the stream when no byte was received and none sent for this long
    * (ms, on the scheduler): `SysError` (code 1) whose `cause.code` is
@@ -193,9 +206,9 @@ export class Stream {
       else this.#scheduler.schedule(work);
     }
 
-    deliverTo<T>(work: (sub: Subscriber<T>, value: T) => void, sub: Subscriber<T>, value: T): void {
-      if (this.#scheduler === undefined) deliverNow(work, sub, value);
-      else this.#scheduler.schedule(() => work(sub, value));
+    deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void {
+      if (this.#scheduler === undefined) deliverNow(work, a, b);
+      else this.#scheduler.schedule(() => work(a, b));
     }
 
     defer(work: () => void): void {
@@ -234,7 +247,7 @@ export class Stream {
     }
 
     writeSettled(): void {
-      if (this.#stream.#finishWaiting) this.deliver(() => this.#stream.#finishAfterPeer());
+      if (this.#stream.#finishWaiting) this.#stream.#finishAfterPeer();
     }
 
     end(): void {
@@ -277,6 +290,7 @@ export class Stream {
   readonly #id = (streams += 1);
   readonly #scheduler: SchedulerLike | undefined;
   readonly #closeTimeout: number;
+  readonly #closeDeadline: number;
   #linger: Subscription | null = null;
   #closeWaiters: Array<() => void> | null = null;
   #renegotiation: Subscriber<void> | null = null;
@@ -291,19 +305,12 @@ export class Stream {
    * @throws StreamError status Invalid when an option is out of range.
    */
   constructor(transport: Transport, options: StreamOptions = {}) {
-    const send = sizeOption(options.sendBufferSize, 'sendBufferSize', DEFAULT_BUFFER_SIZE);
-    const readAhead = sizeOption(options.readBufferSize, 'readBufferSize', DEFAULT_BUFFER_SIZE);
-    if (typeof send === 'string') throw invalid(send);
-    if (typeof readAhead === 'string') throw invalid(readAhead);
-    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    if (
-      typeof closeTimeout !== 'number' ||
-      !(closeTimeout >= 0) ||
-      !Number.isFinite(closeTimeout)
-    ) {
-      throw invalid(`closeTimeout must be a finite number >= 0, got ${String(closeTimeout)}`);
-    }
-    this.#closeTimeout = closeTimeout;
+    const problem = streamOptionsProblem(options);
+    if (problem !== null) throw invalid(problem);
+    const send = options.sendBufferSize ?? DEFAULT_BUFFER_SIZE;
+    const readAhead = options.readBufferSize ?? DEFAULT_BUFFER_SIZE;
+    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    this.#closeDeadline = options.closeDeadline ?? DEFAULT_CLOSE_DEADLINE;
     this.#activity = makeActivity(options);
     this.#halfOpen = options.allowHalfOpen !== false;
     this.#scheduler = options.scheduler;
@@ -780,7 +787,14 @@ export class Stream {
     const close$ = new Observable<void>((sub) =>
       this.#attachWrite(sub, new CloseOp(sub, this.#write), true),
     );
-    return abortable(close$, options);
+    const bounded = withCloseDeadline(close$, this.#closeDeadline, this.#scheduler, () => {
+      const undelivered = this.#write.pending;
+      const error = timedOut('close', this.#closeDeadline);
+      error.message += `: ${undelivered} accepted bytes were not delivered; the stream was destroyed`;
+      this.#fail(error);
+      return this.#fatal ?? error;
+    });
+    return abortable(bounded, options);
   }
 
   /**
@@ -1041,7 +1055,7 @@ export class Stream {
   /** The peer ended and everything was read: finish, unless half-open (see `allowHalfOpen`). */
   #finishAfterPeer(): void {
     if (this.#destroyed || this.#fatal !== null || this.state !== StreamState.Open) return;
-    this.#finishWaiting = this.#write.busy;
+    this.#finishWaiting = !this.#write.idle;
     if (!this.#finishWaiting) this.shutdownWrite();
   }
 

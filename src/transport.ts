@@ -49,7 +49,14 @@ export interface RenegotiateOptions {
  * Socket-level controls and facts of a transport over a socket
  * ({@link Transport.control}). The setters answer false where the socket
  * has no such option (Unix sockets: no TCP_NODELAY or keep-alive) or is
- * closed; the addresses are undefined where there are none.
+ * closed; the addresses are undefined where there are none. `Stream`'s
+ * socket members forward to it.
+ *
+ * @example
+ * ```ts
+ * const control: SocketControl | undefined = transport.control;
+ * if (control?.setNoDelay(true) === false) console.log('no TCP_NODELAY on this socket');
+ * ```
  */
 export interface SocketControl {
   /** Sets TCP_NODELAY. */

@@ -7,7 +7,7 @@ import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-la
 import { writeFromGenerator } from './writefrom-generator';
 import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';
-import { smallTryWrites, smallWrites, smallWritesFlat } from './small-writes';
+import { smallTryWrites, smallWrites, smallWritesFlat, smallWritesFlat100k } from './small-writes';
 import { tcpRecv } from './tcp-recv';
 import { tcpRecvInto } from './tcp-recv-into';
 import { tcpSend, tcpSendFlat } from './tcp-send';
@@ -22,6 +22,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     tcpSendFlat,
     smallWrites,
     smallWritesFlat,
+    smallWritesFlat100k,
     smallTryWrites,
     framesLines,
     framesLengthPrefixed,

@@ -184,3 +184,23 @@ describe('encode(codec) (marbles)', () => {
     });
   });
 });
+
+describe('stream.frames(codec) with a codec whose decoder() throws', () => {
+  it('errors at subscription with what it threw, and leaves the read side free', () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    ts.run(({ expectObservable }) => {
+      const peer = createTestPeer({ scheduler: ts });
+      peer.script('--a', { a: 'x\n' });
+      const boom = new Error('no decoder');
+      const broken: Codec<string> = {
+        maxLength: 1,
+        decoder: () => {
+          throw boom;
+        },
+        encode: () => Buffer.alloc(0),
+      };
+      expectObservable(peer.stream.frames(broken)).toBe('#', undefined, boom);
+      expectObservable(peer.stream.frames(lines()), '-^').toBe('--x', { x: 'x' });
+    });
+  });
+});

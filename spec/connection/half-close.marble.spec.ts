@@ -1,6 +1,15 @@
-import { concatMap, map } from 'rxjs';
+import {
+  asapScheduler,
+  concatMap,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map,
+  toArray,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { Status, StreamState, memoryPair } from '../../src';
+import { MemoryTransport, Status, Stream, StreamState, memoryPair } from '../../src';
 import { bufs, newScheduler } from '../support/stream-marbles';
 
 const st = { o: StreamState.Open, s: StreamState.ShutdownWr, c: StreamState.Closed };
@@ -61,5 +70,30 @@ describe('allowHalfOpen: true, the default of streams over your own transport (m
       expectObservable(a.state$).toBe('o', st);
       ts.schedule(() => expect(a.tryWrite(w.b).status).toBe(Status.OK), 2);
     });
+  });
+});
+
+describe('allowHalfOpen: false without a scheduler (direct delivery)', () => {
+  it('lets a synchronous concatMap echo finish every chunk before its end', async () => {
+    const [ta, tb] = MemoryTransport.pair(asapScheduler, 0);
+    const a = new Stream(ta, { allowHalfOpen: false, sendBufferSize: 3 }); // results delivered at once
+    const b = new Stream(tb, { scheduler: asapScheduler });
+    let failure: unknown = null;
+    const text = 'abcdefghijklmnopqrstuvwxyz';
+    a.reads$
+      .pipe(
+        concatMap((c) =>
+          from(c.toString().match(/.{1,2}/g) ?? []).pipe(
+            concatMap((pair) => a.writeAll(Buffer.from(pair))),
+          ),
+        ),
+      )
+      .subscribe({ error: (e: unknown) => (failure = e) });
+    const echoed = lastValueFrom(b.reads$.pipe(toArray()));
+    b.tryWrite(Buffer.from(text));
+    b.shutdownWrite();
+    expect(Buffer.concat(await echoed).toString()).toBe(text);
+    await firstValueFrom(a.state$.pipe(filter((s) => s === StreamState.Closed)));
+    expect(failure).toBeNull();
   });
 });

@@ -217,6 +217,65 @@ describe('reconnecting (marbles)', () => {
     });
   });
 
+  it('errors a write its connection dropped half-way (at most once) and sends the next on the new one', () => {
+    ts.run(() => {
+      const [a] = memoryPair({ scheduler: ts, sendBufferSize: 4 }); // its peer never reads
+      const [b, peerB] = memoryPair({ scheduler: ts, allowHalfOpen: false });
+      const conn = reconnecting(factory([() => of(a), () => of(b)]), {
+        backoff: noJitter,
+        scheduler: ts,
+      });
+      const got: string[] = [];
+      peerB.reads$.subscribe((c) => got.push(c.toString()));
+      const outcomes: string[] = [];
+      const note = (name: string) => ({
+        next: () => outcomes.push(`${name} ok`),
+        error: (e: unknown) => outcomes.push(`${name} ${StreamError.is(e) ? e.status : '?'}`),
+      });
+      conn.writeAll(Buffer.from('0123456789')).subscribe(note('big'));
+      conn.writeAll(Buffer.from('next')).subscribe(note('next'));
+      ts.schedule(() => a.destroy(), 3); // the connection goes away mid-write
+      ts.schedule(() => {
+        expect(outcomes).toEqual(['big StreamClosed', 'next ok']);
+        expect(got.join('')).toBe('next');
+        expect(conn.state.connections).toBe(2);
+      }, 30);
+    });
+  });
+
+  it('loses nothing when reads$ is unsubscribed and subscribed again', () => {
+    ts.run(() => {
+      const [a, peer] = memoryPair({ scheduler: ts });
+      const conn = reconnecting(() => of(a), { scheduler: ts });
+      const got: string[] = [];
+      const first = conn.reads$.subscribe((c) => got.push(c.toString()));
+      ts.schedule(() => peer.tryWrite(Buffer.from('one')), 1);
+      ts.schedule(() => first.unsubscribe(), 2);
+      ts.schedule(() => peer.tryWrite(Buffer.from('two')), 3);
+      ts.schedule(() => conn.reads$.subscribe((c) => got.push(c.toString())), 5);
+      ts.schedule(() => expect(got.join('')).toBe('onetwo'), 10);
+    });
+  });
+
+  it('follows every connection of a long story: three drops, three reconnects', () => {
+    ts.run(() => {
+      const pairs = [0, 1, 2, 3].map(() => memoryPair({ scheduler: ts, allowHalfOpen: false }));
+      let n = 0;
+      const conn = reconnecting(() => of(pairs[n++][0]), { backoff: noJitter, scheduler: ts });
+      conn.reads$.subscribe();
+      const states = story(ts, conn);
+      // Each server leaves 5 frames after its connection opened (at 0, 15, 30, 45).
+      for (const [i, at] of [0, 15, 30].entries())
+        ts.schedule(() => pairs[i][1].shutdownWrite(), at + 5);
+      ts.schedule(() => {
+        expect(states.filter(([, s]) => s.startsWith('open')).map(([t]) => t)).toEqual([
+          0, 15, 30, 45,
+        ]);
+        expect(conn.state.connections).toBe(4);
+      }, 60);
+    });
+  });
+
   it('passes on errors of its own projection (a bug, not a dropped connection)', () => {
     ts.run(({ expectObservable }) => {
       const [a] = memoryPair({ scheduler: ts });

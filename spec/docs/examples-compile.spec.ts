@@ -1,7 +1,8 @@
 /**
  * The README's protocol-layer recipes (Framing, Writing your own codec,
- * Request/response) and the `@example` blocks of src/codecs and the framing
- * test kit type-check against the library, under the project's strict options.
+ * Request/response), its testing examples, and the `@example` blocks of
+ * src/codecs and the framing test kit type-check against the library, under
+ * the project's strict options ('rxstream' maps to src/).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +19,14 @@ import {
   type LengthPrefixedOptions, type LineEnding, type LinesOptions, type RequestOptions,
   type Stream, type WriteSource,
 } from '../../src';
-import { chunkMarbles, decodeFrames, splitAt, streamErrorLike, type TestPeer } from '../../src/testing';
+import { chunkMarbles, decodeFrames, decoded, splitAt, streamErrorLike, type TestPeer } from '../../src/testing';
 declare const stream: Stream;
 declare const peer: TestPeer;
 declare const error: unknown;
 declare function resp(): Codec<string | number | Buffer | null | Error | unknown[]>;
 void [concatMap, first, from, map, take, timeout, Status, StreamError, delimited, encode];
-void [lengthPrefixed, lines, request, chunkMarbles, decodeFrames, splitAt, streamErrorLike];
+void [lengthPrefixed, lines, request, chunkMarbles, decodeFrames, decoded, splitAt, streamErrorLike];
+declare function expectObservable(o: unknown): { toBe(m: string, v?: unknown, e?: unknown): void };
 void [stream, peer, error, resp];
 void [DEFAULT_MAX_DELIMITED_LENGTH, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_LINE_LENGTH];
 `;
@@ -54,6 +56,8 @@ function check(snippets: readonly string[], declared = PRELUDE): string[] {
     noEmit: true,
     noUnusedLocals: false,
     noUnusedParameters: false,
+    baseUrl: ROOT,
+    paths: { rxstream: ['src/index.ts'], 'rxstream/testing': ['src/testing/index.ts'] },
   };
   const files = new Map<string, string>();
   snippets.forEach((code, i) => {
@@ -103,6 +107,13 @@ describe('documentation examples', () => {
     expect(ownResp.length).toBe(1);
     expect(check(rest)).toEqual([]);
     expect(check(ownResp, PRELUDE.replace(/declare function resp[^\n]*\n/, '').replace(', resp]', ']'))).toEqual([]);
+  }, 60_000);
+
+  it("README's testing examples compile as a user writes them (imports from rxstream)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippets = readmeBlocks(readme, '## Testing your protocol code', '`memoryPair({ scheduler })` gives');
+    expect(snippets.length).toBe(2);
+    expect(check(snippets, "import { ask } from '../../demo/line-protocol';")).toEqual([]);
   }, 60_000);
 
   it('reports a snippet that does not compile', () => {

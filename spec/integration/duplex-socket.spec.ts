@@ -8,6 +8,7 @@ import {
   connectTLS,
   createTCP,
   toDuplex,
+  type ConnectOptions,
   type SocketDuplex,
   type SocketStyleError,
   type Stream,
@@ -314,6 +315,45 @@ describe('toDuplex: the net.Socket contract', () => {
       await once(duplex, 'close');
       expect(torn).toBeTrue();
       expect(duplex.connecting).toBeFalse();
+    });
+
+    it("ends its own side once the peer's end is read (net.connect's default), unless allowHalfOpen", async () => {
+      const { port, accepted } = await rawServer();
+      const duplex = track(toDuplex(connectTCP(port, '127.0.0.1')));
+      duplex.resume();
+      duplex.connect();
+      const peer = await accepted();
+      peer.resume();
+      const peerEnded = once(peer, 'end');
+      const closed = once(duplex, 'close');
+      peer.end();
+      await Promise.all([peerEnded, closed]); // our FIN came back, and the Duplex is done
+      // Half-open all the way down: the stream too, where the connect helpers take the option
+      // (StreamOptions.allowHalfOpen); the Duplex's own option is the one under test here.
+      const halfStream = { allowHalfOpen: true } as unknown as ConnectOptions;
+      const half = track(
+        toDuplex(connectTCP(port, '127.0.0.1', halfStream), { allowHalfOpen: true }),
+      );
+      half.resume();
+      half.connect();
+      const other = await accepted();
+      other.end();
+      await once(half, 'end');
+      expect(half.writable).toBeTrue();
+      const got = receive(other, 5);
+      half.write('still');
+      expect((await got).toString()).toBe('still');
+    });
+
+    it('fails writes made before a connection that never comes, with the reason', async () => {
+      const port = await closedPort();
+      const duplex = track(toDuplex(connectTCP(port, '127.0.0.1')));
+      const wrote = new Promise<Error | null | undefined>((resolve) =>
+        duplex.write('lost', resolve),
+      );
+      const e = (await wrote) as SocketStyleError;
+      expect(e.code).toBe('ECONNREFUSED');
+      expect(duplex.destroyed).toBeTrue();
     });
 
     it('connects when a connect listener is added', async () => {

@@ -198,7 +198,7 @@ describe('IPC streams (Unix domain sockets)', () => {
     expect(Buffer.concat(reply).toString()).toBe('echo:ping');
     const report = JSON.parse(Buffer.concat(out).toString().trim()) as Record<string, unknown>;
     expect(report).toEqual({ fd: 3, kind: StreamKind.IPC, finalState: StreamState.Closed });
-  });
+  }, 60_000); // a ts-node child starts slowly on a loaded machine (a hang guard, not a timing)
 
   it('removes the socket file when the listener is unsubscribed', async () => {
     await pair();

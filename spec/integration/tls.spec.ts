@@ -319,6 +319,10 @@ describe('TLS integration', () => {
     it('in async mode destroy closes the TLS socket: the peer sees the end', async () => {
       const { client, server, stream } = await tlsStream();
       stream.reads$.subscribe({ error: ignore });
+      // TLS 1.3 tickets arrive after the handshake: destroyed over them unread, the socket
+      // would answer with an RST (as any socket over unread input), not the end under test.
+      if (client.getProtocol() === 'TLSv1.3' && client.getSession() === undefined)
+        await once(client, 'session');
       const peerEnd = collect(server);
       expect(stream.destroy()).toBe(Status.OK);
       await peerEnd;

@@ -67,7 +67,7 @@ describe('interop: http2 over rxstream', () => {
     expect(connections).toBe(1);
     session.close();
     await once(session, 'close');
-  });
+  }, 30_000);
 
   it('over TLS with ALPN h2: requests over toDuplex(connectTLS)', async () => {
     const { server: pair, ca } = testCerts();
@@ -95,5 +95,5 @@ describe('interop: http2 over rxstream', () => {
     const big = (server as unknown as { big: { sha256: string; size: number } }).big;
     const got = await get(session, '/big');
     expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
-  });
+  }, 30_000);
 });

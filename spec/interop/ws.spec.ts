@@ -37,5 +37,5 @@ describe('interop: ws over rxstream', () => {
     expect(wrong).toBe(-1);
     ws.close();
     await once(ws, 'close');
-  });
+  }, 30_000);
 });

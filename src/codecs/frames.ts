@@ -73,7 +73,6 @@ export class FrameReader<T> implements ChunkSink {
   #start = 0;
   #store: Buffer | null = null;
   #used = 0;
-  #broken: unknown = null;
 
   constructor(sub: Subscriber<T>, codec: Codec<T>, side: GiveBack) {
     this.#sub = sub;
@@ -82,7 +81,7 @@ export class FrameReader<T> implements ChunkSink {
     try {
       decoder = codec.decoder();
     } catch (error) {
-      this.#broken = error;
+      sub.error(error); // at subscription: the read side lets go of a closed consumer at once
     }
     this.#decoder = decoder;
     const max = codec.maxLength;
@@ -104,10 +103,7 @@ export class FrameReader<T> implements ChunkSink {
       return;
     }
     const decoder = this.#decoder;
-    if (decoder === null) {
-      this.#sub.error(this.#broken);
-      return;
-    }
+    if (decoder === null) return; // (never: its subscriber errored at subscription)
     const bytes = this.#buf;
     while (this.#start < bytes.length) {
       let found;

@@ -10,6 +10,7 @@ import {
   Observable,
   Subscription,
   asyncScheduler,
+  first,
   skip,
   type SchedulerLike,
   type Subscriber,
@@ -94,7 +95,7 @@ export class Reconnecting {
     });
   }
 
-  /** The current state. */
+  /** The current state (before it starts: `connecting` with attempt 0; reading it does not start it). */
   get state(): ReconnectState {
     return this.#state.value;
   }
@@ -293,16 +294,15 @@ export class Reconnecting {
     this.#wakeReaders();
     // Read ahead (bounded) even with no reader, so the peer's end and errors are seen.
     stream.readable$.subscribe();
-    this.#watch = stream.state$.subscribe((s) => {
-      if (s === StreamState.Closed || s === StreamState.Error) this.#dropped(stream);
-    });
+    this.#watch = stream.state$
+      .pipe(first((s) => s === StreamState.Closed || s === StreamState.Error))
+      .subscribe({ next: () => this.#dropped(stream), error: () => undefined });
     this.#writes.pump();
   }
 
   #dropped(stream: Stream): void {
     if (this.#current !== stream) return;
     this.#current = null;
-    queueMicrotask(() => this.#watch?.unsubscribe());
     if (stream.stats().readBuffered === 0 && this.#reading !== stream) this.#doneReading(stream);
     this.#wakeReaders();
     const error = stream.lastError;

@@ -135,10 +135,13 @@ export class ServerInfo {
 export class ServerLifecycle {
   readonly #info: ServerInfo;
   readonly #options: ServerOptions;
+  /** Streams are followed only when someone asked (a ServerInfo, or a drain): it costs per stream. */
+  readonly #track: boolean;
 
   constructor(options: ServerOptions = {}) {
     this.#options = options;
     this.#info = options.server ?? new ServerInfo();
+    this.#track = options.server !== undefined || options.drainTimeout !== undefined;
   }
 
   /** Why the options are unusable, or null. */
@@ -167,7 +170,7 @@ export class ServerLifecycle {
 
   /** A stream was accepted. */
   accepted(stream: Stream): void {
-    this.#info.accepted(stream);
+    if (this.#track) this.#info.accepted(stream);
   }
 
   /** Listening failed. */

@@ -73,7 +73,11 @@ export class WriteQueue {
     } finally {
       this.#pumping = false;
     }
-    if (this.#active === null) for (const run of this.#idle.splice(0)) run();
+    if (this.#active === null) this.#runIdle();
+  }
+
+  #runIdle(): void {
+    for (const run of this.#idle.splice(0)) run();
   }
 
   /** Errors every write not yet started (close or give up). */
@@ -95,20 +99,20 @@ export class WriteQueue {
     if (stream === null || item === undefined) return;
     this.bytes -= item.buf.length;
     this.#active = item;
-    const settle = (): void => {
+    // The write is settled before its subscriber hears (whose teardown would cancel it).
+    const settle = (error?: unknown): void => {
       if (this.#active === item) this.#active = null;
-      this.pump();
+      if (error === undefined) item.sub.complete();
+      else item.sub.error(error);
+      // A stream that failed or closed under the write is going: the next connection pumps.
+      const gone = StreamError.is(error) && error.code !== 3;
+      if (gone) this.#runIdle();
+      else this.pump();
     };
     item.inner = stream.writeAll(item.buf).subscribe({
       next: (n) => item.sub.next(n),
-      complete: () => {
-        item.sub.complete();
-        settle();
-      },
-      error: (error: unknown) => {
-        item.sub.error(error);
-        settle();
-      },
+      complete: () => settle(),
+      error: (error: unknown) => settle(error),
     });
   }
 

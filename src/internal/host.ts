@@ -13,7 +13,7 @@ export interface Host {
   /** Delivers a notification: at once when `direct`, else on the scheduler. */
   deliver(work: () => void): void;
   /** Delivers `work(sub, value)` as `deliver` does, without a closure when `direct`. */
-  deliverTo<T>(work: (sub: Subscriber<T>, value: T) => void, sub: Subscriber<T>, value: T): void;
+  deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void;
   /** Runs deferred work (write flushes with a scheduler): on the scheduler, else in a microtask. */
   defer(work: () => void): void;
   /** The fatal error, once there is one. */
@@ -28,7 +28,7 @@ export interface Host {
   sent(): void;
   /** The peer has ended and every byte received has been read (called once). */
   drained(): void;
-  /** A write-side operation finished or was cancelled. */
+  /** The write side became idle: no operation attached, no result on its way. */
   writeSettled(): void;
 }
 

@@ -6,6 +6,13 @@ import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
 import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
 
+/**
+ * Accepted bytes that leave at once, without waiting for the end of the run,
+ * when nothing is held by Node: a burst of small writes goes to the kernel a
+ * slab at a time while the kernel keeps taking it.
+ */
+const BURST = 64 * 1024;
+
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
 
@@ -94,6 +101,7 @@ export class WriteSide {
   #wasFull = false;
   #flushPending = false;
   #fin: Fin = 'none';
+  #settling = 0; // results delivered later (see #finish)
   #finForClose = false;
   readonly #host: Host;
   readonly #cap: number;
@@ -132,7 +140,9 @@ export class WriteSide {
     const copied = n > 0 ? this.buffer.append(src, start, n) : 0;
     if (copied > 0) {
       this.bytes += copied;
-      this.#scheduleFlush();
+      // A burst leaves a slab at a time while the kernel takes it, not all at the run's end.
+      if (this.buffer.length >= BURST && this.#inFlight === 0) this.#flushNow();
+      else this.#scheduleFlush();
     }
     if (this.room() === 0) this.#wasFull = true;
     return copied;
@@ -161,7 +171,7 @@ export class WriteSide {
   detach(op: WriteOp): void {
     if (this.#op !== op) return;
     this.#op = null;
-    this.#host.writeSettled();
+    if (this.#settling === 0) this.#host.writeSettled();
     // A close not yet begun is cancelled; once its end of stream is leaving it completes unheard.
     if (op.kind === 'close' && this.#finForClose && this.#fin === 'wanted') {
       this.#fin = 'none';
@@ -244,14 +254,24 @@ export class WriteSide {
    */
   #send(chunks: readonly Buffer[], n: number, carries: WriteOp | null): boolean {
     this.#inFlight += n;
-    (this.#flights ??= []).push(n, carries);
+    const flights = (this.#flights ??= []);
+    const at = flights.length;
+    flights.push(n, carries);
+    let atOnce: boolean;
     try {
-      return this.#host.transport.write(chunks, this.#onWritten);
+      atOnce = this.#host.transport.write(chunks, this.#onWritten);
     } catch (error) {
       // Node could not take them (its own allocation failed): the stream cannot go on.
       this.#host.fail(error);
       return false;
     }
+    // Bytes the kernel took synchronously are not held by Node: they stop counting against
+    // the bound (and for flush) now, not when their callback comes a tick later.
+    if (atOnce && this.#flights === flights && this.#flightHead <= at) {
+      flights[at] = 0;
+      this.#inFlight -= n;
+    }
+    return atOnce;
   }
 
   #written(error: unknown): void {
@@ -425,14 +445,31 @@ export class WriteSide {
 
   #finish<T>(op: WriteOp, value: T): void {
     this.#op = null;
-    this.#host.deliverTo(nextAndComplete, op.sub as Subscriber<T>, value);
-    this.#host.writeSettled();
+    this.#settling += 1;
+    this.#host.deliverTo(deliverResult, op, value as unknown);
+  }
+
+  /** True when no operation is attached and no result is on its way to a subscriber. */
+  get idle(): boolean {
+    return this.#op === null && this.#settling === 0;
+  }
+
+  /** A result reached its subscriber (who may have attached the next operation meanwhile). */
+  resultDelivered(): void {
+    this.#settling -= 1;
+    if (this.idle) this.#host.writeSettled();
   }
 }
 
 function ignore(): void {}
 
 const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
+
+/** Delivers an operation's result, then tells its side (no closure per operation). */
+function deliverResult(op: WriteOp, value: unknown): void {
+  nextAndComplete(op.sub as Subscriber<unknown>, value);
+  (op.side as WriteSide).resultDelivered();
+}
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Observable } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ErrorCode } from '../errors';
 import { StreamError } from '../errors';
 import type { Status } from '../status';
@@ -134,6 +134,41 @@ export function decodeFrames<T>(
   const out = { frames, rest: Buffer.concat(rest) };
   return failed ? { ...out, error } : out;
 }
+
+/**
+ * Decodes a stream of byte chunks into frames, for marble expectations of
+ * what code under test wrote: `expectObservable(peer.written$.pipe(decoded(codec)))`
+ * shows each frame at the frame its last byte was written. It completes when
+ * the source completes (the stream's end of stream), erroring as
+ * `stream.frames` does when bytes are left that make no whole frame.
+ *
+ * A test helper: bytes left when unsubscribed are dropped (there is no
+ * stream to give them back to; `stream.frames` loses nothing).
+ *
+ * @param codec - the codec
+ * @returns an operator `Observable<Uint8Array>` → `Observable<T>`
+ *
+ * @example
+ * ```ts
+ * expectObservable(peer.written$.pipe(decoded(lines()))).toBe('a-b', { a: 'HELLO', b: 'QUIT' });
+ * ```
+ */
+export function decoded<T>(codec: Codec<T>): OperatorFunction<Uint8Array, T> {
+  return (source) =>
+    new Observable<T>((sub) => {
+      const reader = new FrameReader(sub, codec, { unshift: ignore });
+      return source.subscribe({
+        next: (chunk) => {
+          if (chunk.length > 0)
+            reader.next(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+        },
+        error: (error: unknown) => sub.error(error),
+        complete: () => reader.complete(),
+      });
+    });
+}
+
+function ignore(): void {}
 
 /** What {@link streamErrorLike} compares. */
 export interface StreamErrorPattern {

@@ -26,7 +26,7 @@ export {
 } from './peer-actions';
 export type { CodedError, PeerAction } from './peer-actions';
 export { bytes } from './bytes';
-export { splitAt, chunkMarbles, decodeFrames, streamErrorLike } from './framing';
+export { splitAt, chunkMarbles, decodeFrames, decoded, streamErrorLike } from './framing';
 export type {
   ChunkMarblesOptions,
   DecodedFrames,

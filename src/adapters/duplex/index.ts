@@ -8,8 +8,10 @@
 import type { Observable } from 'rxjs';
 import type { Stream } from '../../stream';
 import { SocketDuplex } from './socket-duplex';
+import type { ToDuplexOptions } from './options';
 
 export { SocketDuplex } from './socket-duplex';
+export type { ToDuplexOptions } from './options';
 export { toNodeError } from './node-error';
 export type { SocketStyleError, ErrorSide } from './node-error';
 
@@ -29,7 +31,9 @@ export type { SocketStyleError, ErrorSide } from './node-error';
  *   zero-length write calls back at once and sends nothing (Node's
  *   `http.Server` ends every response with one).
  * - **`end()`** half-closes (`shutdownWrite()` once the bytes reached the
- *   kernel); the Duplex is half-open (`allowHalfOpen`), as the stream is.
+ *   kernel). Over a stream the Duplex is half-open (`allowHalfOpen`), as the
+ *   stream is; over an observable it is not, as a `net.connect` socket: it
+ *   ends its side once the peer's end is read (see {@link ToDuplexOptions}).
  * - **Errors** carry Node's string `code` (`ECONNRESET`, `EPIPE`,
  *   `ECONNREFUSED`, `ERR_SSL_…`) and the `StreamError` as `cause`
  *   (see {@link SocketStyleError}).
@@ -44,6 +48,7 @@ export type { SocketStyleError, ErrorSide } from './node-error';
  *   Node-style error (`ECONNREFUSED`, …); destroying it before cancels the attempt.
  *
  * @param source - the stream to wrap, or a cold observable that connects one
+ * @param options - `allowHalfOpen`, see {@link ToDuplexOptions}
  * @returns a {@link SocketDuplex} of Buffers
  *
  * @example
@@ -53,6 +58,9 @@ export type { SocketStyleError, ErrorSide } from './node-error';
  * agent.createConnection = () => toDuplex(connectTCP(8080, '127.0.0.1'));
  * ```
  */
-export function toDuplex(source: Stream | Observable<Stream>): SocketDuplex {
-  return new SocketDuplex(source);
+export function toDuplex(
+  source: Stream | Observable<Stream>,
+  options?: ToDuplexOptions,
+): SocketDuplex {
+  return new SocketDuplex(source, options);
 }

@@ -31,7 +31,14 @@ export interface SocketStyleError extends Error {
   cause: StreamError;
 }
 
-/** Which side an error reached the Duplex on: its fallback code depends on it. */
+/**
+ * Which side an error reached the Duplex on: its fallback code depends on it.
+ *
+ * @example
+ * ```ts
+ * const side: ErrorSide = 'write'; // a closed stream then means EPIPE
+ * ```
+ */
 export type ErrorSide = 'read' | 'write' | 'connect';
 
 /** Codes for a StreamError with no Node code behind it (timeouts, closes, refusals). */
@@ -60,6 +67,11 @@ function codes(closed: string): Readonly<Record<Status, string>> {
  * `ECONNRESET` (read, connect) or `EPIPE` (write); `SysError` `EIO`;
  * `TLSError` `EPROTO`; `OutOfMemory` `ENOMEM`; `Invalid` `ERR_SOCKET_CLOSED`.
  * Anything else that is an Error is returned as it is.
+ *
+ * @example
+ * ```ts
+ * stream.reads$.subscribe({ error: (e) => duplex.destroy(toNodeError(e, 'read')) });
+ * ```
  */
 export function toNodeError(error: unknown, side: ErrorSide): Error {
   if (!StreamError.is(error)) return error instanceof Error ? error : new Error(String(error));

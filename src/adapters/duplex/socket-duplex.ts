@@ -11,6 +11,14 @@ import { concat, isObservable, take, type Observable, type Subscription } from '
 import { own } from '../own';
 import { StreamKind, StreamState } from '../../status';
 import type { Stream } from '../../stream';
+import {
+  BeforeConnect,
+  destroyedBeforeConnect,
+  noStream,
+  type Callback,
+  type Work,
+} from './before-connect';
+import type { ToDuplexOptions } from './options';
 import { IdleTimer } from './idle-timer';
 import { toNodeError } from './node-error';
 
@@ -22,14 +30,6 @@ import { toNodeError } from './node-error';
 const READ_HIGH_WATER = 64 * 1024;
 /** Corked chunks up to this many bytes in all are joined into one `writeAll`. */
 const JOIN_MAX = 64 * 1024;
-
-type Work = (stream: Stream) => void;
-/** Socket settings asked for before the connection exists, applied when it does. */
-interface Settings {
-  noDelay?: boolean;
-  keepAlive?: [boolean, number];
-  ref?: boolean;
-}
 
 /**
  * A Node `Duplex` over a {@link Stream} that follows `net.Socket`'s
@@ -57,20 +57,28 @@ export class SocketDuplex extends Duplex {
   #connecting = false;
   #started = false;
   #connect: Subscription | null = null;
-  #waiting: Work[] | null = null;
+  /** Non-null until connected (over an observable). */
+  #before: BeforeConnect | null = null;
   #wantRead = false;
   #reading: Subscription | null = null;
   #subscribing = false; // inside reads$.subscribe(), which may deliver chunks at once
   #full = false; // push() refused while subscribing
-  #settings: Settings | null = null;
   #timeout: number | undefined = undefined;
   readonly #idle = new IdleTimer(() => this.emit('timeout'));
 
-  /** @param source - a stream (owned from here on), or a cold observable that connects one. */
-  constructor(source: Stream | Observable<Stream>) {
-    super({ allowHalfOpen: true, readableHighWaterMark: READ_HIGH_WATER });
-    if (isObservable(source)) {
+  /**
+   * @param source - a stream (owned from here on), or a cold observable that connects one
+   * @param options - see {@link ToDuplexOptions}
+   */
+  constructor(source: Stream | Observable<Stream>, options: ToDuplexOptions = {}) {
+    const lazy = isObservable(source);
+    super({
+      allowHalfOpen: options.allowHalfOpen ?? !lazy,
+      readableHighWaterMark: READ_HIGH_WATER,
+    });
+    if (lazy) {
       this.#source = source;
+      this.#before = new BeforeConnect();
       this.#connecting = true;
       this.on('newListener', onNewListener);
     } else {
@@ -146,29 +154,29 @@ export class SocketDuplex extends Duplex {
 
   /** Sets TCP_NODELAY (default true); before the connection, on connection. */
   setNoDelay(noDelay = true): this {
-    if (this.#stream === null) (this.#settings ??= {}).noDelay = noDelay;
-    else this.#stream.setNoDelay(noDelay);
+    if (this.#before !== null) this.#before.noDelay(noDelay);
+    else this.#stream?.setNoDelay(noDelay);
     return this;
   }
 
   /** Sets TCP keep-alive (default off) and its initial delay in ms. */
   setKeepAlive(enable = false, initialDelay = 0): this {
-    if (this.#stream === null) (this.#settings ??= {}).keepAlive = [enable, initialDelay];
-    else this.#stream.setKeepAlive(enable, initialDelay);
+    if (this.#before !== null) this.#before.keepAlive(enable, initialDelay);
+    else this.#stream?.setKeepAlive(enable, initialDelay);
     return this;
   }
 
   /** Lets the socket keep the process alive (the default). */
   ref(): this {
-    if (this.#stream === null) (this.#settings ??= {}).ref = true;
-    else this.#stream.ref();
+    if (this.#before !== null) this.#before.ref(true);
+    else this.#stream?.ref();
     return this;
   }
 
   /** Lets the process exit while this socket is all that is left (idle pooled connections). */
   unref(): this {
-    if (this.#stream === null) (this.#settings ??= {}).ref = false;
-    else this.#stream.unref();
+    if (this.#before !== null) this.#before.ref(false);
+    else this.#stream?.unref();
     return this;
   }
 
@@ -254,12 +262,12 @@ export class SocketDuplex extends Duplex {
   };
 
   /** @internal Node's write hook: `writeAll`; an empty chunk is done at once, nothing sent. */
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (e?: Error) => void): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: Callback): void {
     if (chunk.length === 0) {
       callback();
       return;
     }
-    this.#with((stream) => this.#writeAll(stream, chunk, callback));
+    this.#with((stream) => this.#writeAll(stream, chunk, callback), callback);
   }
 
   /** @internal Node's corked writes: handed to the stream as one write (joined when small). */
@@ -287,19 +295,21 @@ export class SocketDuplex extends Duplex {
         complete: () => this.#wrote(callback),
         error: (error: unknown) => callback(toNodeError(error, 'write')),
       });
-    });
+    }, callback);
   }
 
   /** @internal `end()`: half-closes once every byte reached the kernel. */
   override _final(callback: (e?: Error | null) => void): void {
-    this.#with((stream) =>
-      stream.flush().subscribe({
-        complete: () => {
-          if (stream.state === StreamState.Open) stream.shutdownWrite();
-          callback();
-        },
-        error: (error: unknown) => callback(toNodeError(error, 'write')),
-      }),
+    this.#with(
+      (stream) =>
+        stream.flush().subscribe({
+          complete: () => {
+            if (stream.state === StreamState.Open) stream.shutdownWrite();
+            callback();
+          },
+          error: (error: unknown) => callback(toNodeError(error, 'write')),
+        }),
+      callback,
     );
   }
 
@@ -309,14 +319,17 @@ export class SocketDuplex extends Duplex {
     this.#reading = null;
     this.#connect?.unsubscribe();
     this.#connect = null;
-    this.#waiting = null;
+    const before = this.#before;
+    this.#before = null;
     this.#connecting = false;
     this.#idle.stop();
     this.#stream?.destroy();
+    // Writes waiting for a connection that never came hear why, as on a net.Socket.
+    before?.fail(error ?? destroyedBeforeConnect());
     callback(error);
   }
 
-  #writeAll(stream: Stream, chunk: Buffer, callback: (e?: Error) => void): void {
+  #writeAll(stream: Stream, chunk: Buffer, callback: Callback): void {
     stream.writeAll(chunk).subscribe({
       complete: () => this.#wrote(callback),
       error: (error: unknown) => callback(toNodeError(error, 'write')),
@@ -328,13 +341,16 @@ export class SocketDuplex extends Duplex {
     callback();
   }
 
-  /** Runs `work` with the stream: now, or once connected (connecting if need be). */
-  #with(work: Work): void {
+  /**
+   * Runs `work` with the stream: now, or once connected (connecting if need
+   * be); `fail` hears the reason when the Duplex is destroyed before that.
+   */
+  #with(work: Work, fail: Callback): void {
     if (this.#stream !== null) {
       work(this.#stream);
       return;
     }
-    (this.#waiting ??= []).push(work);
+    this.#before?.queue(work, fail);
     this.#startConnect();
   }
 
@@ -366,25 +382,16 @@ export class SocketDuplex extends Duplex {
     this.#connecting = false;
     this.#connect = null;
     this.off('newListener', onNewListener);
-    this.#apply(stream);
+    const before = this.#before;
+    this.#before = null;
+    before?.apply(stream);
     this.#idle.touch();
     emitConnected(this, stream.kind === StreamKind.TLSStream);
-    const waiting = this.#waiting ?? [];
-    this.#waiting = null;
-    for (const work of waiting) if (!this.destroyed) work(stream);
+    before?.run(stream, () => !this.destroyed);
     if (this.#wantRead && !this.destroyed) {
       this.#wantRead = false;
       this._read();
     }
-  }
-
-  #apply(stream: Stream): void {
-    const settings = this.#settings;
-    this.#settings = null;
-    if (settings === null) return;
-    if (settings.noDelay !== undefined) stream.setNoDelay(settings.noDelay);
-    if (settings.keepAlive !== undefined) stream.setKeepAlive(...settings.keepAlive);
-    if (settings.ref === false) stream.unref();
   }
 }
 
@@ -399,10 +406,4 @@ function emitConnected(duplex: SocketDuplex, tls: boolean): void {
 /** Someone waits for the connection: it is wanted now. */
 function onNewListener(this: SocketDuplex, event: string | symbol): void {
   if (event === 'connect' || event === 'secureConnect' || event === 'ready') this.connect();
-}
-
-function noStream(): Error {
-  return Object.assign(new Error('the connection observable completed without a stream'), {
-    code: 'ECONNREFUSED',
-  });
 }
