@@ -463,13 +463,13 @@ export class WriteSide {
 
 function ignore(): void {}
 
+const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
+
 /** Delivers an operation's result, then tells its side (no closure per operation). */
 function deliverResult(op: WriteOp, value: unknown): void {
   nextAndComplete(op.sub as Subscriber<unknown>, value);
   (op.side as WriteSide).resultDelivered();
 }
-
-const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();
