@@ -148,6 +148,9 @@ export interface StreamStats {
 }
 
 const INVALID: TryResult = Object.freeze({ status: Status.Invalid, bytes: 0 });
+const READ_BUSY = 'a read-side operation (read, reads$ or frames) is already pending';
+const WRITE_BUSY =
+  'a write-side operation (write, writeAll, writeFrom, flush, close) is already pending';
 
 /** `NODE_DEBUG=rxstream` traces states, statuses and sizes — never payload or key material. */
 const trace = debuglog('rxstream');
@@ -618,9 +621,10 @@ export class Stream {
    * ```
    */
   tryRead(buf: Uint8Array, max?: number): TryResult {
-    if (this.#destroyed) return INVALID;
+    if (this.#destroyed) return this.#refused('tryRead', 'the stream is destroyed');
     const n = lengthFor(buf, max, 'max');
-    if (typeof n === 'string' || this.#read.busy) return INVALID;
+    if (typeof n === 'string') return this.#refused('tryRead', n);
+    if (this.#read.busy) return this.#refused('tryRead', READ_BUSY);
     return this.#read.tryRead(trusted(buf), n);
   }
 
@@ -642,12 +646,41 @@ export class Stream {
    * ```
    */
   tryWrite(buf: Uint8Array, len?: number): TryResult {
-    if (this.#destroyed) return INVALID;
+    if (this.#destroyed) return this.#refused('tryWrite', 'the stream is destroyed');
     const n = lengthFor(buf, len, 'len');
-    if (typeof n === 'string' || this.#write.busy) return INVALID;
+    if (typeof n === 'string') return this.#refused('tryWrite', n);
+    if (this.#write.busy) return this.#refused('tryWrite', WRITE_BUSY);
     if (this.#fatal !== null) return { status: this.#fatal.status, bytes: 0 };
-    if (this.state !== StreamState.Open || this.#write.finishing) return INVALID;
+    if (this.state !== StreamState.Open || this.#write.finishing)
+      return this.#refused(
+        'tryWrite',
+        `cannot write in state ${this.state} (after shutdownWrite or close)`,
+      );
     return this.#write.tryAccept(trusted(buf), n);
+  }
+
+  /**
+   * Why the last try-once call on this stream (`tryRead`, `tryWrite`,
+   * `shutdownWrite`) answered `Invalid`, or null when none has: e.g.
+   * "a write-side operation (write, writeAll, flush, close) is already
+   * pending". The same text is logged under `NODE_DEBUG=rxstream`.
+   *
+   * @example
+   * ```ts
+   * if (stream.tryWrite(buf).status === Status.Invalid) console.error(stream.lastRefusal);
+   * ```
+   */
+  get lastRefusal(): string | null {
+    return this.#lastRefusal;
+  }
+
+  #lastRefusal: string | null = null;
+
+  /** Records (and traces) why a try-once call answers Invalid. */
+  #refused(call: string, reason: string): TryResult {
+    this.#lastRefusal = `${call}: ${reason}`;
+    if (trace.enabled) trace('stream %d: refused %s: %s', this.#id, call, reason);
+    return INVALID;
   }
 
   /**
@@ -826,8 +859,11 @@ export class Stream {
    * ```
    */
   shutdownWrite(): Status {
-    if (this.#destroyed || this.state !== StreamState.Open) return Status.Invalid;
-    if (this.#write.busy || this.#write.finishing) return Status.Invalid;
+    if (this.#destroyed || this.state !== StreamState.Open)
+      return this.#refused('shutdownWrite', `the stream is not Open (${this.state})`).status;
+    if (this.#write.busy || this.#write.finishing)
+      return this.#refused('shutdownWrite', `${WRITE_BUSY}, or an end was already asked for`)
+        .status;
     // The end is asked for while the stream still holds the socket: a state$ observer that
     // destroys the stream on ShutdownWr gets the socket back with nothing more to come.
     this.#write.requestFin();
@@ -938,10 +974,7 @@ export class Stream {
   #attachRead(consumer: ReadConsumer): ReadConsumer | undefined {
     if (this.#destroyed) return this.#refuse(consumer.sub, 'the stream is destroyed');
     if (!this.#read.attach(consumer)) {
-      return this.#refuse(
-        consumer.sub,
-        'a read-side operation (read or reads$) is already pending',
-      );
+      return this.#refuse(consumer.sub, READ_BUSY);
     }
     return consumer;
   }
@@ -977,10 +1010,7 @@ export class Stream {
       return this.#refuse(sub, 'the stream is closed');
     }
     if (!this.#write.attach(op)) {
-      return this.#refuse(
-        sub,
-        'a write-side operation (write, writeAll, flush, close) is already pending',
-      );
+      return this.#refuse(sub, WRITE_BUSY);
     }
     return op;
   }

@@ -3,9 +3,19 @@
  * refused before any socket opens, wrong argument types say what was given,
  * and TLS failures say what happened in words, with Node's error as `cause`.
  */
+import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
+import { join } from 'node:path';
 import { firstValueFrom, type Observable } from 'rxjs';
-import { Status, StreamError, connectTCP, connectTLS, listenTCP, listenTLS } from '../../src';
+import {
+  Status,
+  StreamError,
+  connectTCP,
+  connectTLS,
+  listenTCP,
+  listenTLS,
+  memoryPair,
+} from '../../src';
 import { testCerts } from '../../tools/certs';
 import { close, listen, portOf } from './support/pairs';
 import { turns } from './support/peers';
@@ -96,5 +106,54 @@ describe('mistakes: TLS failures in words', () => {
     } finally {
       sub.unsubscribe();
     }
+  });
+});
+
+describe('mistakes: refused try-once calls explain themselves', () => {
+  it('lastRefusal says why tryWrite / tryRead / shutdownWrite answered Invalid', () => {
+    const [a, b] = memoryPair();
+    try {
+      expect(a.lastRefusal).toBeNull();
+      expect(a.tryWrite('nope' as unknown as Uint8Array).status).toBe(Status.Invalid);
+      expect(a.lastRefusal).toMatch(
+        /^tryWrite: buffer must be a Buffer or Uint8Array, got a string/,
+      );
+      const pending = a
+        .writeAll(Buffer.alloc(8 * 1024 * 1024))
+        .subscribe({ error: () => undefined });
+      expect(a.tryWrite(Buffer.from('x')).status).toBe(Status.Invalid);
+      expect(a.lastRefusal).toMatch(/write-side operation .* is already pending/);
+      pending.unsubscribe();
+      const reading = b.reads$.subscribe({ error: () => undefined });
+      expect(b.tryRead(Buffer.alloc(4)).status).toBe(Status.Invalid);
+      expect(b.lastRefusal).toMatch(/^tryRead: a read-side operation/);
+      reading.unsubscribe();
+      expect(a.shutdownWrite()).toBe(Status.OK);
+      expect(a.shutdownWrite()).toBe(Status.Invalid);
+      expect(a.lastRefusal).toMatch(/^shutdownWrite: the stream is not Open \(ShutdownWr\)/);
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  });
+
+  it('NODE_DEBUG=rxstream logs each refusal with its reason', () => {
+    const script = `
+      const { memoryPair } = require('./src');
+      const [a, b] = memoryPair();
+      a.tryRead(Buffer.alloc(0));
+      a.destroy(); b.destroy();`;
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, NODE_DEBUG: 'rxstream' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/refused tryRead: buffer is empty/);
   });
 });
