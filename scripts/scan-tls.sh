@@ -37,7 +37,7 @@ done
 port="$(sed -n 's/^port //p' "$work/server.out")"
 ca="$(sed -n 's/^ca //p' "$work/server.out")"
 [ -n "$port" ] || { cat "$work/server.out"; echo "scan:tls: server did not start" >&2; exit 1; }
-echo "scanning 127.0.0.1:$port with $("$testssl" --version 2>/dev/null | grep -m1 -o 'testssl.sh *[^ ]*' || echo testssl)"
+echo "scanning 127.0.0.1:$port with $testssl"
 
 "$testssl" --quiet --color 0 --warnings batch --ip one --add-ca "$ca" \
   --jsonfile "$work/scan.json" "127.0.0.1:$port" >"$work/scan.txt" 2>&1 || true

@@ -29,7 +29,10 @@ import type { Stream } from '../stream';
  * @example
  * ```ts
  * for await (const chunk of chunks(stream)) {
- *   if (chunk.includes(0x0a)) break; // the rest stays in `stream`
+ *   // `chunk` is yours, all of it; the chunks not yet yielded stay in `stream`.
+ *   // To stop inside a chunk without losing its tail, read frames instead:
+ *   // `stream.frames(lines())` gives the tail back on unsubscribe.
+ *   if (chunk.includes(0x0a)) break;
  * }
  * ```
  */
