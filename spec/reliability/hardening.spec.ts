@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type * as net from 'node:net';
-import * as tls from 'node:tls';
 import { firstValueFrom } from 'rxjs';
-import { Status, StreamError, StreamState, createTLS, memoryPair, type Stream } from '../../src';
-import { testCerts } from '../../tools/certs';
-import { close, listen, portOf, tlsPairs } from './support/pairs';
+import { Status, StreamError, StreamState, memoryPair, type Stream } from '../../src';
+import { tlsPairs } from './support/pairs';
+import { versionedTlsPair } from './support/tls-pair';
 import { disposeRawPeer, rawTcpPeer, turns, type RawPeer } from './support/peers';
 
 /** Drains with tryRead until it answers OK 0 or a non-OK status; returns the bytes and that status. */
@@ -125,28 +124,7 @@ describe('hardening: TLS half-close from inside a read callback', () => {
   const SIZE = 4 * 1024 * 1024;
   for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
     it(`loses no inbound byte when reads$ calls shutdownWrite() (${version})`, async () => {
-      const certs = testCerts();
-      const server = tls.createServer({
-        key: certs.server.key,
-        cert: certs.server.cert,
-        allowHalfOpen: true,
-        minVersion: version,
-        maxVersion: version,
-      });
-      await listen(server);
-      const accepted = new Promise<tls.TLSSocket>((resolve) =>
-        server.once('secureConnection', resolve),
-      );
-      const client = tls.connect({
-        port: portOf(server),
-        host: '127.0.0.1',
-        servername: 'localhost',
-        ca: certs.ca,
-      });
-      await once(client, 'secureConnect');
-      const peer = await accepted;
-      peer.on('error', () => undefined);
-      const stream = createTLS(client);
+      const { stream, peer, dispose } = await versionedTlsPair(version);
       const payload = randomBytes(SIZE);
       let got = 0;
       let halfClosed = false;
@@ -169,10 +147,7 @@ describe('hardening: TLS half-close from inside a read callback', () => {
       await ended;
       await peerSawEnd;
       expect(got).toBe(SIZE);
-      stream.destroy();
-      client.destroy();
-      peer.destroy();
-      await close(server);
+      await dispose();
     });
   }
 });

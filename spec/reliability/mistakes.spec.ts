@@ -3,9 +3,7 @@
  * refused before any socket opens, wrong argument types say what was given,
  * and TLS failures say what happened in words, with Node's error as `cause`.
  */
-import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
-import { join } from 'node:path';
 import { firstValueFrom, type Observable } from 'rxjs';
 import {
   Status,
@@ -18,7 +16,7 @@ import {
 } from '../../src';
 import { testCerts } from '../../tools/certs';
 import { close, listen, portOf } from './support/pairs';
-import { turns } from './support/peers';
+import { turns, runWithDebugLog } from './support/peers';
 
 async function errorOf(source: Observable<unknown>): Promise<StreamError> {
   const e = await firstValueFrom(source).then(
@@ -143,16 +141,7 @@ describe('mistakes: refused try-once calls explain themselves', () => {
       const [a, b] = memoryPair();
       a.tryRead(Buffer.alloc(0));
       a.destroy(); b.destroy();`;
-    const run = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-e', script],
-      {
-        cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, NODE_DEBUG: 'rxstream' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    const run = runWithDebugLog(script);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/refused tryRead: buffer is empty/);
   });

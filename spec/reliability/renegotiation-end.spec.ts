@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as tls from 'node:tls';
 import { firstValueFrom, lastValueFrom, timeout as rxTimeout } from 'rxjs';
-import { createTLS, Status, StreamError, type Stream } from '../../src';
-import { testCerts } from '../../tools/certs';
-import { close, listen, portOf } from './support/pairs';
+import { Status, StreamError, type Stream } from '../../src';
+import { versionedTlsPair } from './support/tls-pair';
 
 interface Setup {
   readonly stream: Stream;
@@ -19,38 +18,7 @@ interface Setup {
 }
 
 async function setUp(): Promise<Setup> {
-  const certs = testCerts();
-  const server = tls.createServer({
-    key: certs.server.key,
-    cert: certs.server.cert,
-    allowHalfOpen: true,
-    minVersion: 'TLSv1.2',
-    maxVersion: 'TLSv1.2',
-  });
-  await listen(server);
-  const accepted = new Promise<tls.TLSSocket>((resolve) =>
-    server.once('secureConnection', resolve),
-  );
-  const client = tls.connect({
-    port: portOf(server),
-    host: '127.0.0.1',
-    servername: 'localhost',
-    ca: certs.ca,
-  });
-  await once(client, 'secureConnect');
-  const peer = await accepted;
-  peer.on('error', () => undefined);
-  const stream = createTLS(client);
-  return {
-    stream,
-    peer,
-    dispose: async () => {
-      stream.destroy();
-      client.destroy();
-      peer.destroy();
-      await close(server);
-    },
-  };
+  return versionedTlsPair('TLSv1.2');
 }
 
 /** How an observable ended: 'ok' or the StreamError's status (a guard timeout is a failure). */

@@ -3,14 +3,13 @@
  * TLS 1.2, no client-initiated renegotiation, and clear answers for TLS
  * options that cannot make a server.
  */
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { firstValueFrom, lastValueFrom, take, type Subscription } from 'rxjs';
 import { DEFAULT_SERVER_CIPHERS, Status, StreamError, listenTLS, type Stream } from '../../src';
 import { testCerts } from '../../tools/certs';
+import { runWithDebugLog } from './support/peers';
 
 const certs = testCerts();
 
@@ -149,16 +148,7 @@ describe('hardening: rejectUnauthorized false is never silent', () => {
             sub.unsubscribe();
           }),
       }).subscribe((s) => s.destroy());`;
-    const run = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-e', script],
-      {
-        cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, NODE_DEBUG: 'rxstream' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    const run = runWithDebugLog(script);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/rejectUnauthorized is false; peer NOT verified/);
     const info = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {

@@ -16,7 +16,8 @@ import { firstValueFrom, lastValueFrom, tap } from 'rxjs';
 import { createTLS, StreamError, type Stream } from '../../src';
 import { testCerts } from '../../tools/certs';
 import { FaultProxy, type ProxiedConnection } from './support/fault-proxy';
-import { close, listen, portOf } from './support/pairs';
+import { close, portOf } from './support/pairs';
+import { versionedTlsServer } from './support/tls-pair';
 import { turns } from './support/peers';
 
 type Version = 'TLSv1.2' | 'TLSv1.3';
@@ -31,14 +32,7 @@ interface Setup {
 /** A TLS stream whose server side is reached through a fault proxy. */
 async function setUp(version: Version): Promise<Setup> {
   const certs = testCerts();
-  const server = tls.createServer({
-    key: certs.server.key,
-    cert: certs.server.cert,
-    allowHalfOpen: true,
-    minVersion: version,
-    maxVersion: version,
-  });
-  await listen(server);
+  const server = await versionedTlsServer(version);
   const proxy = await FaultProxy.start(portOf(server));
   const accepted = new Promise<tls.TLSSocket>((resolve) =>
     server.once('secureConnection', resolve),

@@ -3,7 +3,9 @@
  * one end, a plain `net.Socket` (or a child process) on the other, so the
  * test can misbehave in ways a Stream never would.
  */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as net from 'node:net';
+import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { createTCP, StreamError, StreamState, type Stream, type StreamOptions } from '../../../src';
 import { close, listen, portOf } from './pairs';
@@ -89,4 +91,17 @@ export async function handlesBackTo(baseline: number, turns = 2000): Promise<num
 /** Lets the event loop turn `n` times (lets in-flight I/O settle; no clock). */
 export async function turns(n: number): Promise<void> {
   for (let i = 0; i < n; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs `script` (CommonJS, from the project root, the library as `./src`) in a
+ * child Node with `NODE_DEBUG=rxstream`: debuglog reads it at load time.
+ */
+export function runWithDebugLog(script: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: join(__dirname, '..', '..', '..'),
+    env: { ...process.env, NODE_DEBUG: 'rxstream' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
