@@ -1,0 +1,113 @@
+/**
+ * Every TypeScript block of README.md and docs/*.md compiles (issue 12).
+ * A block with its own `import` lines is a whole module and compiles as it
+ * is; a fragment compiles after a prelude that imports the library and RxJS
+ * and declares the names a fragment leans on (`stream`, `buf`, `port`…).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import * as rxstream from '../../src';
+import * as rxjs from 'rxjs';
+
+const ROOT = join(__dirname, '..', '..');
+
+const LIBRARY = Object.keys(rxstream).join(', ');
+const RX = Object.keys(rxjs)
+  .filter((k) => /^[a-z]/.test(k) || ['Observable', 'Subject', 'BehaviorSubject', 'ReplaySubject', 'Subscription'].includes(k))
+  .join(', ');
+
+const PRELUDE = `
+import { ${LIBRARY} } from 'rxstream';
+import type { Codec, Decoder, Decoded, StreamOptions, ConnectOptions, ListenOptions, TryResult } from 'rxstream';
+import { ${RX} } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import { Client } from 'undici';
+import { Pool } from 'pg';
+import WebSocket from 'ws';
+import type { SocketStyleError } from 'rxstream';
+declare const PING: Buffer;
+declare function saveToDisk(chunk: Buffer): Observable<void>;
+declare const stream: Stream;
+declare const tlsStream: Stream;
+declare const buf: Buffer;
+declare const data: Buffer;
+declare const port: number;
+declare const key: string;
+declare const cert: string;
+declare const ca: string;
+declare const socket: net.Socket;
+declare const tlsSocket: tls.TLSSocket;
+`;
+
+/**
+ * Names the README's examples take from their surroundings (a UI, the demo),
+ * declared for whole modules and fragments alike.
+ */
+const CONTEXT = `
+declare const streams$: import('rxjs').Observable<import('rxstream').Stream>;
+declare function render(snapshot: unknown): void;
+declare const statusLabel: { textContent: string };
+declare const ask: typeof import('../../demo/line-protocol').ask;
+`;
+
+/** Every fenced ts block of the markdown files, with where it came from. */
+function blocks(): { where: string; code: string }[] {
+  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  return files.flatMap((file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({
+      where: `${file}:${text.slice(0, m.index).split('\n').length}`,
+      code: m[1],
+    }));
+  });
+}
+
+function diagnostics(snippets: { where: string; code: string }[]): string[] {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: () => undefined,
+  });
+  if (parsed === undefined) throw new Error('tsconfig.json did not parse');
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    baseUrl: ROOT,
+    paths: { rxstream: ['src/index.ts'], 'rxstream/testing': ['src/testing/index.ts'] },
+  };
+  const files = new Map<string, { where: string; text: string }>();
+  snippets.forEach(({ where, code }, i) => {
+    const whole = /^import /m.test(code);
+    files.set(join(ROOT, 'spec', 'docs', `__readme_${i}.ts`), {
+      where,
+      text: `${whole ? '' : PRELUDE}\n${CONTEXT}\n${code}\nexport {};\n`,
+    });
+  });
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, onError, create) => {
+    const f = files.get(name);
+    return f !== undefined ? ts.createSourceFile(name, f.text, version) : getSourceFile(name, version, onError, create);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => files.has(name) || fileExists(name);
+  const program = ts.createProgram([...files.keys()], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file !== undefined && files.has(d.file.fileName))
+    .map((d) => `${files.get(d.file?.fileName ?? '')?.where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+}
+
+describe('documentation: every README and docs/ TypeScript block', () => {
+  it('compiles against the package', () => {
+    const all = blocks();
+    expect(all.length).toBeGreaterThan(10);
+    expect(diagnostics(all)).toEqual([]);
+  }, 120_000);
+});
