@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ts from 'typescript';
+import { compileSnippets } from './compile-snippets';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -46,42 +46,9 @@ function exampleBlocks(source: string): string[] {
 
 /** Type-checks each snippet as its own module under spec/docs; returns the diagnostics. */
 function check(snippets: readonly string[], declared = PRELUDE): string[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: () => undefined,
-  });
-  if (parsed === undefined) throw new Error('tsconfig.json did not parse');
-  const options: ts.CompilerOptions = {
-    ...parsed.options,
-    noEmit: true,
-    noUnusedLocals: false,
-    noUnusedParameters: false,
-    baseUrl: ROOT,
-    paths: { rxstream: ['src/index.ts'], 'rxstream/testing': ['src/testing/index.ts'] },
-  };
-  const files = new Map<string, string>();
-  snippets.forEach((code, i) => {
-    files.set(join(ROOT, 'spec', 'docs', `__snippet_${i}.ts`), `${declared}\n${code}\nexport {};\n`);
-  });
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, onError, create) => {
-    const text = files.get(name);
-    return text !== undefined
-      ? ts.createSourceFile(name, text, version)
-      : getSourceFile(name, version, onError, create);
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => files.has(name) || fileExists(name);
-  const program = ts.createProgram([...files.keys()], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file !== undefined && files.has(d.file.fileName))
-    .map((d) => {
-      const where = d.file?.getLineAndCharacterOfPosition(d.start ?? 0);
-      const line = d.file?.text.split('\n')[where?.line ?? 0];
-      return `${ts.flattenDiagnosticMessageText(d.messageText, '\n')} — in: ${line?.trim()}`;
-    });
+  return compileSnippets(
+    snippets.map((code, i) => ({ label: `snippet ${i}`, text: `${declared}\n${code}\nexport {};\n` })),
+  ).map((d) => `${d.message} — in: ${d.line}`);
 }
 
 describe('documentation examples', () => {

@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ts from 'typescript';
+import { compileSnippets } from './compile-snippets';
 import * as rxstream from '../../src';
 import * as rxjs from 'rxjs';
 
@@ -68,40 +68,13 @@ function blocks(): { where: string; code: string }[] {
 }
 
 function diagnostics(snippets: { where: string; code: string }[]): string[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: () => undefined,
-  });
-  if (parsed === undefined) throw new Error('tsconfig.json did not parse');
-  const options: ts.CompilerOptions = {
-    ...parsed.options,
-    noEmit: true,
-    noUnusedLocals: false,
-    noUnusedParameters: false,
-    baseUrl: ROOT,
-    paths: { rxstream: ['src/index.ts'], 'rxstream/testing': ['src/testing/index.ts'] },
-  };
-  const files = new Map<string, { where: string; text: string }>();
-  snippets.forEach(({ where, code }, i) => {
-    const whole = /^import /m.test(code);
-    files.set(join(ROOT, 'spec', 'docs', `__readme_${i}.ts`), {
-      where,
-      text: `${whole ? '' : PRELUDE}\n${CONTEXT}\n${code}\nexport {};\n`,
-    });
-  });
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, onError, create) => {
-    const f = files.get(name);
-    return f !== undefined ? ts.createSourceFile(name, f.text, version) : getSourceFile(name, version, onError, create);
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => files.has(name) || fileExists(name);
-  const program = ts.createProgram([...files.keys()], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file !== undefined && files.has(d.file.fileName))
-    .map((d) => `${files.get(d.file?.fileName ?? '')?.where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return compileSnippets(
+    snippets.map(({ where, code }) => ({
+      label: where,
+      // A block with its own imports is a whole module; a fragment gets the prelude.
+      text: `${/^import /m.test(code) ? '' : PRELUDE}\n${CONTEXT}\n${code}\nexport {};\n`,
+    })),
+  ).map((d) => `${d.label}: ${d.message}`);
 }
 
 describe('documentation: every README and docs/ TypeScript block', () => {
