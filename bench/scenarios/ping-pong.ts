@@ -7,7 +7,15 @@ import { elapsedSince, now } from '../timing';
 import type { BenchContext, Measurement, Scenario } from '../types';
 import { MESSAGE_BYTES, MESSAGES } from './small-writes';
 
-function pingPong(socket: net.Socket, n: number): Promise<number> {
+/**
+ * `n` round trips over a raw socket: `send(i)` writes request i, and the next
+ * one leaves when a whole 64 B reply is back. Resolves with the seconds taken.
+ */
+export function rawRoundTrips(
+  socket: net.Socket,
+  n: number,
+  send: (i: number) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let pending = 0;
     let done = 0;
@@ -18,47 +26,58 @@ function pingPong(socket: net.Socket, n: number): Promise<number> {
       while (pending >= MESSAGE_BYTES) {
         pending -= MESSAGE_BYTES;
         if (++done === n) return resolve(elapsedSince(t0));
-        socket.write(MESSAGES[done % MESSAGES.length]);
+        send(done);
       }
     });
-    socket.write(MESSAGES[0]);
+    send(0);
   });
 }
 
-async function raw(ctx: BenchContext): Promise<Measurement> {
-  const n = ctx.config.pingPongs;
-  const socket = await connectRaw(ctx.ports.echo);
-  const seconds = await pingPong(socket, n);
-  await closeRaw(socket);
-  return { value: n / seconds, ok: true, detail: { seconds, usPerRoundTrip: (seconds / n) * 1e6 } };
-}
-
-function rxPingPong(stream: Stream, n: number): Promise<number> {
+/**
+ * {@link rawRoundTrips} over a stream: replies through `reads$`; `send(i, fail)`
+ * reports a failed write through `fail`.
+ */
+export function rxRoundTrips(
+  stream: Stream,
+  n: number,
+  send: (i: number, fail: (error: unknown) => void) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let pending = 0;
     let done = 0;
     const t0 = now();
-    const send = (i: number): void => {
-      stream.writeAll(MESSAGES[i % MESSAGES.length]).subscribe({ error: reject });
-    };
     stream.reads$.subscribe({
       next: (chunk) => {
         pending += chunk.length;
         while (pending >= MESSAGE_BYTES) {
           pending -= MESSAGE_BYTES;
           if (++done === n) return resolve(elapsedSince(t0));
-          send(done);
+          send(done, reject);
         }
       },
       error: reject,
     });
-    send(0);
+    send(0, reject);
   });
+}
+
+async function raw(ctx: BenchContext): Promise<Measurement> {
+  const n = ctx.config.pingPongs;
+  const socket = await connectRaw(ctx.ports.echo);
+  const seconds = await rawRoundTrips(socket, n, (i) =>
+    socket.write(MESSAGES[i % MESSAGES.length]),
+  );
+  await closeRaw(socket);
+  return { value: n / seconds, ok: true, detail: { seconds, usPerRoundTrip: (seconds / n) * 1e6 } };
 }
 
 async function rx(ctx: BenchContext): Promise<Measurement> {
   const n = ctx.config.pingPongs;
-  const seconds = await withStream(connectRx(ctx.ports.echo), (s) => rxPingPong(s, n));
+  const seconds = await withStream(connectRx(ctx.ports.echo), (s) =>
+    rxRoundTrips(s, n, (i, fail) =>
+      s.writeAll(MESSAGES[i % MESSAGES.length]).subscribe({ error: fail }),
+    ),
+  );
   return { value: n / seconds, ok: true, detail: { seconds, usPerRoundTrip: (seconds / n) * 1e6 } };
 }
 

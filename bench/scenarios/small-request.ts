@@ -9,8 +9,8 @@ import type * as net from 'node:net';
 import { closeRaw, connectRaw } from '../raw-net';
 import { connectRx, withStream } from '../rx-net';
 import type { Stream } from '../../src';
-import { elapsedSince, now } from '../timing';
 import type { BenchContext, Measurement, Scenario } from '../types';
+import { rawRoundTrips, rxRoundTrips } from './ping-pong';
 import { MESSAGE_BYTES, MESSAGES } from './small-writes';
 
 /** The three pieces of request `i`. */
@@ -20,46 +20,14 @@ function pieces(i: number): [Buffer, Buffer, Buffer] {
 }
 
 function rawRequests(socket: net.Socket, n: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let pending = 0;
-    let done = 0;
-    const t0 = now();
-    const send = (i: number): void => {
-      for (const p of pieces(i)) socket.write(p);
-    };
-    socket.once('error', reject);
-    socket.on('data', (data: Buffer) => {
-      pending += data.length;
-      while (pending >= MESSAGE_BYTES) {
-        pending -= MESSAGE_BYTES;
-        if (++done === n) return resolve(elapsedSince(t0));
-        send(done);
-      }
-    });
-    send(0);
+  return rawRoundTrips(socket, n, (i) => {
+    for (const p of pieces(i)) socket.write(p);
   });
 }
 
 function rxRequests(stream: Stream, n: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let pending = 0;
-    let done = 0;
-    const t0 = now();
-    const send = (i: number): void => {
-      for (const p of pieces(i)) stream.writeAll(p).subscribe({ error: reject });
-    };
-    stream.reads$.subscribe({
-      next: (chunk) => {
-        pending += chunk.length;
-        while (pending >= MESSAGE_BYTES) {
-          pending -= MESSAGE_BYTES;
-          if (++done === n) return resolve(elapsedSince(t0));
-          send(done);
-        }
-      },
-      error: reject,
-    });
-    send(0);
+  return rxRoundTrips(stream, n, (i, fail) => {
+    for (const p of pieces(i)) stream.writeAll(p).subscribe({ error: fail });
   });
 }
 
