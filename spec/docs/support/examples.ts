@@ -1,0 +1,47 @@
+/**
+ * The `@example` blocks of src/: where each is, what its fence says, and
+ * its code without the comment stars. A fence of ```` ```ts runnable ````
+ * marks a block the doc-test runs (see run-examples.ts); every other
+ * ```` ```ts ```` block is compiled only.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+/** One fenced block of an `@example`. */
+export interface Example {
+  /** `src/file.ts:line`, the line of the opening fence. */
+  readonly where: string;
+  readonly code: string;
+  readonly runnable: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every fenced block inside an `@example` tag of every file under src/. */
+export function srcExamples(): Example[] {
+  return sourceFiles(join(ROOT, 'src')).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const found: Example[] = [];
+    // A tag runs to the next tag or the end of its comment.
+    for (const tag of text.matchAll(/@example([\s\S]*?)(?=\n\s*\*\s*@\w|\*\/)/g)) {
+      const body = tag[1];
+      for (const fence of body.matchAll(/\n\s*\* ```ts([^\n]*)\n([\s\S]*?)\n\s*\* ```/g)) {
+        const offset = (tag.index ?? 0) + '@example'.length + (fence.index ?? 0) + 1;
+        found.push({
+          where: `${relative(ROOT, file)}:${text.slice(0, offset).split('\n').length}`,
+          code: fence[2].replace(/^\s*\* ?/gm, ''),
+          runnable: /\brunnable\b/.test(fence[1]),
+        });
+      }
+    }
+    return found;
+  });
+}
