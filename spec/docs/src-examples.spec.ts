@@ -14,7 +14,7 @@ describe('documentation: every @example of src/', () => {
   const examples = srcExamples();
 
   it('compiles against the package', () => {
-    expect(examples.length).toBeGreaterThan(100);
+    if (process.env.DOC_ONLY === undefined) expect(examples.length).toBeGreaterThan(100);
     const problems = compileSnippets(examples.map((e) => ({ label: e.where, text: forCompile(e.code) }))).map(
       (d) => `${d.label}: ${d.message} — in: ${d.line}`,
     );
@@ -32,7 +32,7 @@ describe('documentation: every @example of src/', () => {
 
   it('runs the runnable ones to a clean exit against echo peers', async () => {
     const runnable = examples.filter((e) => e.runnable);
-    expect(runnable.length).toBeGreaterThan(20);
+    if (process.env.DOC_ONLY === undefined) expect(runnable.length).toBeGreaterThan(20);
     const failures = await runExamples(runnable);
     expect(failures.map((f) => `${f.where}: ${f.reason}`)).toEqual([]);
   }, 600_000);
