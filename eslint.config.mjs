@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.runtimes/', 'node_modules/', 'docs/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', '.runtimes/', 'node_modules/', 'docs/api/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
