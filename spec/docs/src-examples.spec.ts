@@ -1,16 +1,16 @@
 /**
  * The doc-test of src/ (issue 12): every `@example` compiles strictly
  * against the package, the ones marked ```` ```ts runnable ```` run to a
- * clean exit against echo peers, no example shadows an exported name, and
+ * clean exit against echo peers (the README's and docs/'s runnable blocks too), no example shadows an exported name, and
  * every exported name and public member has an example.
  */
 import { compileSnippets } from './compile-snippets';
 import { missingExamples } from './support/coverage';
-import { srcExamples } from './support/examples';
+import { markdownExamples, srcExamples } from './support/examples';
 import { forCompile, shadowed } from './support/prelude';
 import { runExamples } from './support/run-examples';
 
-describe('documentation: every @example of src/', () => {
+describe('documentation: every @example of src/ (and docs/concepts/)', () => {
   const examples = srcExamples();
 
   it('compiles against the package', () => {
@@ -31,7 +31,7 @@ describe('documentation: every @example of src/', () => {
   }, 120_000);
 
   it('runs the runnable ones to a clean exit against echo peers', async () => {
-    const runnable = examples.filter((e) => e.runnable);
+    const runnable = [...examples, ...markdownExamples()].filter((e) => e.runnable);
     if (process.env.DOC_ONLY === undefined) expect(runnable.length).toBeGreaterThan(20);
     const failures = await runExamples(runnable);
     expect(failures.map((f) => `${f.where}: ${f.reason}`)).toEqual([]);

@@ -26,13 +26,15 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * Every fenced block inside an `@example` tag of every file under src/;
+ * Every fenced block inside an `@example` tag of every file under src/
+ * (and docs/concepts/);
  * with `DOC_ONLY=src/a,src/b` in the environment, only those under the
  * given paths (to work on a few files; the full check ignores it in CI).
  */
 export function srcExamples(): Example[] {
   const only = (process.env.DOC_ONLY ?? '').split(',').filter((p) => p !== '');
-  const files = sourceFiles(join(ROOT, 'src')).filter(
+  // docs/concepts/ holds the API reference's page entries, whose module comments have examples too.
+  const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'docs', 'concepts'))].filter(
     (f) => only.length === 0 || only.some((p) => relative(ROOT, f).startsWith(p)),
   );
   return files.flatMap((file) => {
@@ -51,5 +53,23 @@ export function srcExamples(): Example[] {
       }
     }
     return found;
+  });
+}
+
+/** The markdown files whose TypeScript blocks are documentation: README.md and docs/*.md. */
+export function markdownFiles(): string[] {
+  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+  return ['README.md', ...docs.map((f) => `docs/${f}`)];
+}
+
+/** Every ```` ```ts ```` block of README.md and docs/*.md (```` ```ts runnable ```` marks the ones to run). */
+export function markdownExamples(): Example[] {
+  return markdownFiles().flatMap((file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    return [...text.matchAll(/```ts([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({
+      where: `${file}:${text.slice(0, m.index).split('\n').length}`,
+      code: m[2],
+      runnable: /\brunnable\b/.test(m[1]),
+    }));
   });
 }

@@ -91,7 +91,10 @@ function word(name: string): string {
 
 /** Whether `code` uses `name` without declaring it itself. */
 function leansOn(code: string, name: string): boolean {
-  const declares = new RegExp(`\\b(const|let|var|function|class)\\s+${word(name)}|\\{[^}]*${word(name)}[^}]*\\}\\s*=`);
+  // `const name`, or a destructuring `{ …, name, … }` (an annotation may follow) before `=`.
+  const declares = new RegExp(
+    `\\b(const|let|var|function|class)\\s+${word(name)}|\\{[^{}]*${word(name)}[^{}]*\\}(\\s*:\\s*[\\w.<>]+)?\\s*=`,
+  );
   return new RegExp(word(name)).test(code) && !declares.test(code);
 }
 

@@ -74,6 +74,15 @@ export async function startPeers(): Promise<Peers> {
   const ipc = net.createServer({ allowHalfOpen: true }, echo);
   await Promise.all([listening(tcp, 0), listening(secure, 0), listening(ipc, ipcPath)]);
   const servers = [tcp, secure, ipc];
+  // Every accepted socket, to destroy at close: a client that destroys its TLS socket right
+  // after the handshake can leave the server's side without events, holding close() forever.
+  const sockets = new Set<net.Socket>();
+  for (const s of servers) {
+    s.on(s === secure ? 'secureConnection' : 'connection', (socket: net.Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+  }
   return {
     env: {
       DOC_PORT: String((tcp.address() as net.AddressInfo).port),
@@ -89,7 +98,7 @@ export async function startPeers(): Promise<Peers> {
           (s) =>
             new Promise<void>((resolve) => {
               s.close(() => resolve());
-              (s as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+              for (const socket of sockets) socket.destroy();
             }),
         ),
       ).then(() => undefined),
