@@ -59,7 +59,6 @@ type Item = { readonly chunk: Buffer; readonly done?: () => void } | 'end';
  *
  * const [a, b] = MemoryTransport.pair(asapScheduler, 0);
  * let got = '';
- * a.start({ data: () => undefined, lend: () => 'free', end: () => undefined, error: () => undefined, close: () => undefined });
  * b.start({
  *   data: (chunk) => (got += chunk.toString()),
  *   lend: () => 'free',
@@ -135,7 +134,8 @@ export class MemoryTransport implements Transport {
    * @example
    * ```ts
    * const [ta, tb] = MemoryTransport.pair(testScheduler, 2);
-   * const [a, b] = [new Stream(ta, { scheduler: testScheduler }), new Stream(tb, { scheduler: testScheduler })];
+   * const a = new Stream(ta, { scheduler: testScheduler });
+   * const b = new Stream(tb, { scheduler: testScheduler }); // b reads what a wrote 2 frames later
    * ```
    */
   static pair(scheduler: SchedulerLike, latency: number): [MemoryTransport, MemoryTransport] {
@@ -152,7 +152,13 @@ export class MemoryTransport implements Transport {
    * @example
    * ```ts
    * const [a] = MemoryTransport.pair(asapScheduler, 0);
-   * a.start({ data: (c) => console.log(c), lend: () => 'free', end: () => undefined, error: console.error, close: () => undefined });
+   * a.start({
+   *   data: (chunk) => console.log(String(chunk)),
+   *   lend: () => 'free', // memory never lends: it hands over copies with data()
+   *   end: () => console.log('end of stream'),
+   *   error: (e) => console.error(e),
+   *   close: () => console.log('closed'),
+   * });
    * ```
    */
   start(events: TransportEvents): void {
@@ -165,8 +171,9 @@ export class MemoryTransport implements Transport {
    *
    * @example
    * ```ts
+   * declare const events: TransportEvents;
    * const [a] = MemoryTransport.pair(asapScheduler, 0);
-   * a.start({ data: (c) => console.log(String(c)), lend: () => 'free', end: () => undefined, error: console.error, close: () => undefined });
+   * a.start(events);
    * a.resume(); // until resumed, the peer's bytes wait and its writes are not done
    * ```
    */
@@ -242,10 +249,11 @@ export class MemoryTransport implements Transport {
    *
    * @example
    * ```ts
+   * declare const events: TransportEvents;
    * const [a, b] = MemoryTransport.pair(asapScheduler, 0);
-   * b.start({ data: () => undefined, lend: () => 'free', end: () => console.log('end'), error: console.error, close: () => console.log('closed') });
+   * b.start(events);
    * b.resume();
-   * a.destroy(); // b logs end, then closed
+   * a.destroy(); // b gets events.end(), then events.close()
    * ```
    */
   destroy(): void {
