@@ -70,7 +70,7 @@ export class ScriptedTransport implements Transport {
    * @example
    * ```ts
    * const t = new ScriptedTransport(testScheduler, true);
-   * console.log(new Stream(t).kind); // 'TLSStream' (without `tls`: 'Memory')
+   * console.log(t.kind); // 'TLSStream' (without `tls`: 'Memory')
    * ```
    */
   readonly kind: StreamKind;

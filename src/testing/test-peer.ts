@@ -362,7 +362,9 @@ export class TestPeer {
   }
 
   /**
-   * Stops the scripts and destroys the stream (EmbeddedChannel's finish, without the checks).
+   * Stops the scripts and destroys the stream (EmbeddedChannel's finish,
+   * without the checks). As with `destroy()`, a `reads$` still subscribed
+   * errors (code 2): unsubscribe it first, or give it an error callback.
    *
    * @example
    * ```ts
