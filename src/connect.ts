@@ -98,7 +98,7 @@ const trace = debuglog('rxstream');
  * // Pin the lowest version the helpers allow (to test a TLS 1.2-only peer, say):
  * connectTLS({ host: 'localhost', port: tlsPort, ca, maxVersion: DEFAULT_MIN_TLS_VERSION }).subscribe((s) => {
  *   assert.equal(s.tlsInfo()?.protocol, 'TLSv1.2');
- *   s.destroy();
+ *   s.close().subscribe();
  * });
  * ```
  */
