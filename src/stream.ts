@@ -50,7 +50,7 @@ export type { TryResult } from './internal/read-side';
  *
  * @example
  * ```ts
- * connectTCP(port, '127.0.0.1', { sendBufferSize: 4 * DEFAULT_BUFFER_SIZE }); // room for bulk uploads
+ * const [a, b] = memoryPair({ readBufferSize: DEFAULT_BUFFER_SIZE / 4 }); // a quarter of the default read-ahead
  * ```
  */
 export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
@@ -195,7 +195,8 @@ let streams = 0;
 
 /**
  * A byte stream over TCP, TLS, IPC or memory. Made by {@link createTCP},
- * {@link createTLS}, {@link memoryPair} and the connect/listen helpers.
+ * {@link createTLS}, {@link createIPC}, {@link memoryPair} and the
+ * connect/listen helpers.
  *
  * Two modes, as the seed: a stream is in **sync mode** (try-once calls,
  * readiness from `readable$`/`writable$`, the caller owns the socket) until
@@ -442,7 +443,9 @@ export class Stream {
    * Readiness for `tryRead` (the seed's EventLoop watcher): emits when a
    * retry can make progress — data arrived, end of stream, a fatal error, a
    * renegotiation ended — and at subscription when that is already so. Like
-   * any readiness signal it can be a false positive: loop on `tryRead`.
+   * any readiness signal it can be a false positive: loop on `tryRead`. It is
+   * an edge: after a signal, read until `tryRead` answers `OK`, 0 (bytes left
+   * unread bring no new signal, even when more arrive).
    * Subscribing does not put the stream in async mode; completes on `destroy()`.
    *
    * @example
@@ -501,7 +504,7 @@ export class Stream {
    * @example
    * ```ts
    * const ping = Buffer.from('PING\r\n');
- * stream.idle$(15_000).pipe(exhaustMap(() => stream.writeAll(ping))).subscribe(); // after 15 s of silence
+   * stream.idle$(15_000).pipe(exhaustMap(() => stream.writeAll(ping))).subscribe(); // after 15 s of silence
    * ```
    */
   idle$(ms: number): Observable<void> {
@@ -553,7 +556,7 @@ export class Stream {
    *
    * @example
    * ```ts
-   * if (stream.mode === 'sync') stream.destroy(); // hands the socket back instead of closing it
+   * if (stream.mode === 'sync') stream.destroy(); // over your own socket: hands it back, open
    * ```
    */
   get mode(): 'sync' | 'async' {
@@ -773,7 +776,7 @@ export class Stream {
    * ```ts
    * stream.readable$.subscribe(() => {
    *   for (let r = stream.tryRead(buf); r.status === Status.OK && r.bytes > 0; r = stream.tryRead(buf))
- *     console.log(buf.subarray(0, r.bytes));
+   *     console.log(buf.subarray(0, r.bytes));
    * });
    * ```
    */
@@ -1015,7 +1018,7 @@ export class Stream {
    * @example
    * ```ts
    * stream.tryWrite(Buffer.from('QUIT\r\n'));
- * stream.shutdownWrite(); // then read the reply to its end
+   * stream.shutdownWrite(); // then read the reply to its end
    * ```
    */
   shutdownWrite(): Status {
