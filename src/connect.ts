@@ -157,7 +157,8 @@ export function connectTCP(
  * unverified peer you must say so: `rejectUnauthorized: false`; it is
  * never silent: `NODE_DEBUG=rxstream` logs each such connection with Node's
  * verdict, and `stream.tlsInfo()` reports `authorized` and
- * `authorizationError`.
+ * `authorizationError`. As with `tls.connect`, SNI is sent only when
+ * `servername` is given: pass `servername: host` for a virtual-hosted server.
  *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
  * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
