@@ -46,7 +46,15 @@ export class IntoConsumer extends SelfDetaching<ReadConsumer> {
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
 export type ReadConsumer = ChunksConsumer | IntoConsumer;
 
-/** Result of a try-once call. */
+/**
+ * Result of a try-once call (`tryRead`, `tryWrite`): a status and a byte count.
+ *
+ * @example
+ * ```ts
+ * const r: TryResult = stream.tryWrite(buf);
+ * if (r.status === Status.OK && r.bytes < buf.length) console.log('send buffer full: wait for writable$');
+ * ```
+ */
 export interface TryResult {
   /** OK, or why not. */
   readonly status: Status;
