@@ -36,4 +36,20 @@ describe('documentation: every @example of src/ (and docs/concepts/)', () => {
     const failures = await runExamples(runnable);
     expect(failures.map((f) => `${f.where}: ${f.reason}`)).toEqual([]);
   }, 600_000);
+
+  it('catches what it should: a type error, an exit code, a program that does not exit', async () => {
+    const bad = compileSnippets([{ label: 'bad', text: forCompile("const n: number = 'not a number';") }]);
+    expect(bad.length).toBe(1);
+    const failures = await runExamples(
+      [
+        { where: 'ok', code: "connectTCP(port, '127.0.0.1').subscribe((s) => s.close().subscribe());", runnable: true },
+        { where: 'throws', code: "import { ok } from 'node:assert';\nok(false, 'wrong');", runnable: true },
+        { where: 'hangs', code: 'setInterval(() => undefined, 1000);', runnable: true },
+      ],
+      3_000,
+    );
+    expect(failures.map((f) => f.where)).toEqual(['hangs', 'throws']);
+    expect(failures[0].reason).toContain('did not exit');
+    expect(failures[1].reason).toContain('wrong');
+  }, 60_000);
 });

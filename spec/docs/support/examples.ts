@@ -66,7 +66,7 @@ export function markdownFiles(): string[] {
 export function markdownExamples(): Example[] {
   return markdownFiles().flatMap((file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    return [...text.matchAll(/```ts([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({
+    return [...text.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```/gm)].map((m) => ({
       where: `${file}:${text.slice(0, m.index).split('\n').length}`,
       code: m[2],
       runnable: /\brunnable\b/.test(m[1]),

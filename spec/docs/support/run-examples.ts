@@ -120,7 +120,12 @@ function runOne(file: string, env: Record<string, string>, timeoutMs: number): P
       (error, _stdout, stderr) => {
         if (error === null) resolve(null);
         else if (error.killed) resolve(`did not exit within ${timeoutMs} ms`);
-        else resolve(`exited with ${String(error.code)}: ${stderr.trim().split('\n').slice(-4).join(' | ')}`);
+        else {
+          // The error's own line (`AssertionError [ERR_ASSERTION]: …`), else the last one.
+          const lines = stderr.trim().split('\n');
+          const headline = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[lines.length - 1];
+          resolve(`exited with ${String(error.code)}: ${headline}`);
+        }
       },
     );
   });
