@@ -51,9 +51,12 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const BRAND = Symbol.for('rxstream.StreamError');
 
 /**
- * The error every rxstream observable errors with, and the only thing the
- * library ever throws (from `createTCP`/`createTLS`/`createIPC`,
- * `memoryPair` and `new Stream` on bad arguments).
+ * The error every rxstream observable errors with, and what the library
+ * throws where a value is made from bad arguments (`createTCP`/`createTLS`/
+ * `createIPC`, `memoryPair`, `new Stream`, the codec factories and a codec's
+ * `encode`, `reconnecting`, `new StreamGroup`; status `Invalid`). The one
+ * other throw is Node's own contract: `SocketDuplex.setTimeout` throws a
+ * `RangeError` for a bad timeout, as `net.Socket.setTimeout` does.
  *
  * - `status` — the {@link Status} that caused it (`Invalid`, `StreamClosed`,
  *   `SysError`, `TLSError`, `OutOfMemory`).
