@@ -398,8 +398,10 @@ export class Stream {
    * subscriber owns. A read-side operation (one at a time: a second
    * subscription, or `read()` meanwhile, errors with `Invalid`, code 3).
    * Completes at the peer's end of stream after the last byte, and after a
-   * local `close()`; errors with `StreamError` (code 1) on a fatal error,
-   * after every byte received before it, and with code 2 on `destroy()`.
+   * local `close()` or `destroy()` (as a `net.Socket` destroyed without an
+   * error emits no 'error'; bytes not yet delivered are dropped); errors with
+   * `StreamError` (code 1) on a fatal error, after every byte received
+   * before it.
    * Unsubscribing pauses the socket and loses nothing: the next `reads$`,
    * `read` or `tryRead` continues exactly where it stopped.
    *

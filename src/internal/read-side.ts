@@ -286,13 +286,20 @@ export class ReadSide {
     for (const sub of this.#watchers) this.#tell(sub);
   }
 
-  /** Errors the consumer and completes the watchers (destroy). */
+  /**
+   * Ends the consumer and completes the watchers (destroy): a pending
+   * `read` errors with `reason` (code 2, as the reference module's futures);
+   * a `reads$` completes, as a `net.Socket` destroyed without an error emits
+   * no 'error' — the caller ended it, and a subscriber without an error
+   * callback must not take the process down with it.
+   */
   shutdown(reason: StreamError): void {
     this.#closed = reason;
     const consumer = this.#consumer;
     this.#consumer = null;
     this.#flowing = false;
-    consumer?.sub.error(reason);
+    if (consumer?.kind === 'chunks') consumer.sub.complete();
+    else consumer?.sub.error(reason);
     for (const sub of this.#watchers) sub.complete();
     this.#watchers.clear();
   }
