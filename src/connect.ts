@@ -157,8 +157,9 @@ export function connectTCP(
  * unverified peer you must say so: `rejectUnauthorized: false`; it is
  * never silent: `NODE_DEBUG=rxstream` logs each such connection with Node's
  * verdict, and `stream.tlsInfo()` reports `authorized` and
- * `authorizationError`. As with `tls.connect`, SNI is sent only when
- * `servername` is given: pass `servername: host` for a virtual-hosted server.
+ * `authorizationError`. SNI names `host` unless `host` is an IP address or
+ * `servername` is given (`tls.connect` sends none unless told; https, curl and
+ * this do), so a virtual-hosted server picks the right certificate.
  *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
  * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
@@ -181,7 +182,16 @@ export function connectTLS(
   tlsOptions: tls.ConnectionOptions,
   options?: ConnectOptions,
 ): Observable<Stream> {
-  const settings: tls.ConnectionOptions = { minVersion: DEFAULT_MIN_TLS_VERSION, ...tlsOptions };
+  const settings: tls.ConnectionOptions = {
+    minVersion: DEFAULT_MIN_TLS_VERSION,
+    // SNI as every TLS client sends it (https, curl): the host name, never an IP address.
+    ...(tlsOptions.servername === undefined &&
+    typeof tlsOptions.host === 'string' &&
+    net.isIP(tlsOptions.host) === 0
+      ? { servername: tlsOptions.host }
+      : {}),
+    ...tlsOptions,
+  };
   return connector(
     () => tls.connect(settings),
     'secureConnect',
