@@ -7,6 +7,7 @@ import { debuglog } from 'node:util';
 import {
   Observable,
   asyncScheduler,
+  tap,
   type SchedulerLike,
   type Subscriber,
   type Subscription,
@@ -891,7 +892,23 @@ export class Stream {
    * ```
    */
   write(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
-    return abortable(this.#writeOp('some', buf, len), options);
+    const op = this.#writeOp('some', buf, len);
+    return abortable(
+      trace.enabled ? op.pipe(tap((n) => this.#tracePartial(n, buf, len))) : op,
+      options,
+    );
+  }
+
+  /** NODE_DEBUG=rxstream: a `write` that took fewer bytes than asked says so (writeAll was likely meant). */
+  #tracePartial(n: number, buf: Uint8Array, len: number | undefined): void {
+    const asked = len ?? buf.length;
+    if (n < asked)
+      trace(
+        'stream %d: write accepted %d of %d bytes (writeAll sends them all)',
+        this.#id,
+        n,
+        asked,
+      );
   }
 
   /**

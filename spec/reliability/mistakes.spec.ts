@@ -163,4 +163,15 @@ describe('mistakes: refused try-once calls explain themselves', () => {
     expect(run.stdout).toContain('completed');
     expect(run.stdout).toContain('still running');
   });
+
+  it('NODE_DEBUG=rxstream says when write() took fewer bytes than asked (writeAll was meant)', () => {
+    const script = `
+      const { memoryPair } = require('./src');
+      const [a, b] = memoryPair({ sendBufferSize: 1024 });
+      a.write(Buffer.alloc(4096)).subscribe((n) => { console.log('accepted', n); a.destroy(); b.destroy(); });`;
+    const run = runWithDebugLog(script);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('accepted 1024');
+    expect(run.stderr).toMatch(/write accepted 1024 of 4096 bytes \(writeAll sends them all\)/);
+  });
 });
