@@ -34,7 +34,7 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
- * reconnecting(connect, { backoff: { ...DEFAULT_BACKOFF, max: 5000 } });
+ * reconnecting(() => connectTCP(port, '127.0.0.1'), { backoff: { ...DEFAULT_BACKOFF, max: 5000 } });
  * ```
  */
 export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
