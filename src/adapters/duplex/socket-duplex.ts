@@ -344,8 +344,8 @@ export class SocketDuplex extends Duplex {
    * ```ts runnable
    * import { connectTCP, toDuplex } from 'rxstream';
    *
-   * // Without unref() this idle connection would keep the process alive.
-   * toDuplex(connectTCP(port, '127.0.0.1')).unref().connect();
+   * // Reading, this connection would keep the process alive; unref'd, the process may exit.
+   * toDuplex(connectTCP(port, '127.0.0.1')).unref().resume();
    * ```
    */
   unref(): this {
@@ -371,7 +371,7 @@ export class SocketDuplex extends Duplex {
    * sock.setTimeout(50, () => sock.destroy()); // nothing read or written for 50 ms: give up
    * assert.equal(sock.timeout, 50);
    * sock.on('close', () => assert.equal(sock.destroyed, true));
-   * sock.connect();
+   * sock.resume(); // reading: the echo peer sends nothing, so the timeout fires
    * ```
    */
   setTimeout(ms: number, callback?: () => void): this {
