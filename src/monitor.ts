@@ -34,7 +34,11 @@ import type { Status, StreamKind } from './status';
  * tests may pass any object that does.
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { StreamKind, StreamState, monitor, type Monitorable } from 'rxstream';
+ * import { firstValueFrom, of } from 'rxjs';
+ *
  * // A stand-in for a stream in a dashboard test: only what monitor() reads.
  * const fake: Monitorable = {
  *   kind: StreamKind.TCP,
@@ -45,7 +49,8 @@ import type { Status, StreamKind } from './status';
  *   remoteAddress: '10.0.0.7',
  *   remotePort: 5432,
  * };
- * monitor(of(fake)).pipe(take(1)).subscribe((e) => console.log(e.peer)); // 10.0.0.7:5432
+ * const added = await firstValueFrom(monitor(of(fake)));
+ * assert.equal(added.peer, '10.0.0.7:5432');
  * ```
  */
 export interface Monitorable {

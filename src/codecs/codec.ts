@@ -144,10 +144,14 @@ export interface Codec<T> {
    * A fresh decoder for one subscription.
    *
    * @example
-   * ```ts
-   * const d = lines().decoder();
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { lines } from 'rxstream';
+   *
+   * const d = lines().decoder(); // one per subscription: it may keep state
    * const wire = Buffer.from('PING\nPO');
-   * console.log(d.decode(wire, 0)); // { frame: 'PING', consumed: 5 }; then null for 'PO'
+   * assert.deepEqual(d.decode(wire, 0), { frame: 'PING', consumed: 5 });
+   * assert.equal(d.decode(wire, 5), null); // 'PO' needs more bytes
    * ```
    */
   decoder(): Decoder<T>;
