@@ -70,7 +70,7 @@ export function missingExamples(): string[] {
           if (nodes.some((n) => exampleText(n) !== '')) continue;
           const plainProperty =
             ts.isInterfaceDeclaration(declaration) && nodes.every((n) => ts.isPropertySignature(n));
-          if (plainProperty && new RegExp(`\\b${member}\\b`).test(own)) continue;
+          if (plainProperty && new RegExp(`(?<![\\w$])${member.replace(/\$/g, '\\$')}(?![\\w$])`).test(own)) continue;
           missing.add(`${name}.${member}`);
         }
       }
