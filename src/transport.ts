@@ -79,6 +79,12 @@ export interface SocketControl {
   readonly localPort: number | undefined;
   /** What a TLS session negotiated; null when it is not TLS. */
   tlsInfo(): TlsInfo | null;
+  /**
+   * @internal The socket's native handle, for a client that drives the
+   * socket from C++ (see `ToDuplexOptions.handOver`); absent or null where
+   * there is none.
+   */
+  nativeHandle?(): object | null;
 }
 
 /**
