@@ -109,6 +109,11 @@ export class SocketDuplex extends Duplex {
     return this.#handle ?? undefined;
   }
 
+  /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
+  _unrefTimer(): void {
+    this.#idle.touch();
+  }
+
   /** True from creation over an observable until connected (or destroyed), as `net.Socket`'s. */
   get connecting(): boolean {
     return this.#connecting;
