@@ -9,7 +9,11 @@
  *
  * @example
  * ```ts
+ * import * as http2 from 'node:http2';
+ * import { connectTCP, toDuplex } from 'rxstream';
+ *
  * const socket = toDuplex(connectTCP(port, '127.0.0.1'), { allowHalfOpen: true });
+ * socket.end();
  * // http2 over a connected stream, driving the socket natively:
  * connectTCP(port, '127.0.0.1').subscribe((stream) => {
  *   const session = http2.connect(`http://localhost:${port}`, {
