@@ -666,6 +666,16 @@ export class Stream {
   }
 
   /**
+   * @internal The socket's native handle for `toDuplex`'s hand-over, or null:
+   * only while Open, with no write pending and nothing Node has not sent.
+   */
+  nativeHandle(): object | null {
+    if (this.#destroyed || this.state !== StreamState.Open) return null;
+    if (!this.#write.idle || this.#write.pending > 0 || this.#write.finishing) return null;
+    return this.#t.control?.nativeHandle?.() ?? null;
+  }
+
+  /**
    * The peer's IP address (undefined on IPC and memory streams).
    *
    * @example

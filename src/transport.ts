@@ -187,6 +187,12 @@ export interface SocketControl {
    * ```
    */
   tlsInfo(): TlsInfo | null;
+  /**
+   * @internal The socket's native handle, for a client that drives the
+   * socket from C++ (see `ToDuplexOptions.handOver`); absent or null where
+   * there is none.
+   */
+  nativeHandle?(): object | null;
 }
 
 /**

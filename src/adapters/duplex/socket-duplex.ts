@@ -19,6 +19,7 @@ import {
   type Work,
 } from './before-connect';
 import type { ToDuplexOptions } from './options';
+import { handOverHandle } from './hand-over';
 import { IdleTimer } from './idle-timer';
 import { toNodeError } from './node-error';
 
@@ -70,6 +71,9 @@ export class SocketDuplex extends Duplex {
   #full = false; // push() refused while subscribing
   #timeout: number | undefined = undefined;
   readonly #idle = new IdleTimer(() => this.emit('timeout'));
+  readonly #handOver: boolean;
+  /** The native handle once handed over (then the stream is read no more). */
+  #handle: object | null = null;
 
   /**
    * @param source - a stream (owned from here on), or a cold observable that connects one
@@ -81,6 +85,7 @@ export class SocketDuplex extends Duplex {
       allowHalfOpen: options.allowHalfOpen ?? !lazy,
       readableHighWaterMark: READ_HIGH_WATER,
     });
+    this.#handOver = options.handOver === true;
     if (lazy) {
       this.#source = source;
       this.#before = new BeforeConnect();
@@ -90,6 +95,28 @@ export class SocketDuplex extends Duplex {
       own(source);
       this.#stream = source;
     }
+  }
+
+  /**
+   * @internal With `handOver`, the socket's native handle, which is what
+   * `http2` and `http.Server` look for to drive a socket from C++: asking
+   * for it hands the socket over (see `ToDuplexOptions.handOver`). Undefined
+   * otherwise, or while the stream cannot be handed over.
+   */
+  get _handle(): object | undefined {
+    if (this.#handle !== null) return this.#handle;
+    const stream = this.#stream;
+    if (!this.#handOver || stream === null || this.destroyed || this.writableLength > 0)
+      return undefined;
+    this.#reading?.unsubscribe(); // pauses the stream, losing nothing
+    this.#reading = null;
+    this.#handle = handOverHandle(stream, (chunk) => this.push(chunk));
+    return this.#handle ?? undefined;
+  }
+
+  /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
+  _unrefTimer(): void {
+    this.#idle.touch();
   }
 
   /**
@@ -431,7 +458,7 @@ export class SocketDuplex extends Duplex {
       this.#startConnect();
       return;
     }
-    if (this.#reading !== null || this.#subscribing) return;
+    if (this.#reading !== null || this.#subscribing || this.#handle !== null) return;
     this.#subscribing = true;
     this.#full = false;
     const sub = stream.reads$.subscribe(this.#reader);
