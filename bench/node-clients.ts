@@ -7,7 +7,9 @@
  * - pg: 1,000 parameterized queries, `Client` with `stream:
  *   toDuplex(connectTCP(...))` against a plain `net.Socket` (`stream: () =>
  *   new net.Socket()`), on a PostgreSQL the run starts (spec-interop/servers.ts);
- * - h2c: a 10 MiB response over `toDuplex(connectTCP)` against `net.connect`;
+ * - h2c: a 10 MiB response over `toDuplex(connectTCP)` against `net.connect`,
+ *   and over a connected stream handed over to http2 (`toDuplex(stream, {
+ *   handOver: true })`) against a connected `net.Socket`;
  * - HTTP/1.1: a 50 MiB download over a keep-alive agent, same two ways.
  *
  * Never part of `npm test`.
@@ -18,6 +20,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client } from 'pg';
+import { firstValueFrom } from 'rxjs';
 import { connectTCP, toDuplex } from '../src';
 import { startPostgres } from '../spec-interop/servers';
 import { median } from './stats';
@@ -55,6 +58,18 @@ async function h2Download(port: number, connect: Connect): Promise<number> {
   session.close();
   if (size !== 10 * 1024 * 1024) throw new Error(`h2c: got ${size} bytes`);
   return seconds;
+}
+
+/**
+ * As {@link h2Download}, over a socket connected before the session starts
+ * (the only way to hand a stream over: `createConnection` is synchronous).
+ */
+async function h2DownloadConnected(
+  port: number,
+  connected: () => Promise<Duplex>,
+): Promise<number> {
+  const socket = await connected();
+  return h2Download(port, () => socket);
 }
 
 async function httpDownload(port: number, connect: Connect): Promise<number> {
@@ -181,6 +196,27 @@ async function main(): Promise<void> {
     rounds,
     () => h2Download(h2Port, plain),
     () => h2Download(h2Port, rx),
+  );
+  const handOverRow: Row = {
+    name: 'h2c: 10 MiB response, connected stream handed over (`toDuplex(stream, { handOver: true })`) vs a connected `net.Socket`',
+    raw: [],
+    rx: [],
+    target: '≤ 1.2×',
+  };
+  rows.push(handOverRow);
+  await pairRounds(
+    handOverRow,
+    rounds,
+    () =>
+      h2DownloadConnected(h2Port, async () => {
+        const socket = net.connect(h2Port, '127.0.0.1');
+        await once(socket, 'connect');
+        return socket;
+      }),
+    () =>
+      h2DownloadConnected(h2Port, async () =>
+        toDuplex(await firstValueFrom(connectTCP(h2Port, '127.0.0.1')), { handOver: true }),
+      ),
   );
   h2.close();
 

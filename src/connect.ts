@@ -33,6 +33,13 @@ import { ServerLifecycle, type ServerOptions } from './connection/server';
  * and a connect timeout. Streams the helpers make finish by themselves when
  * the peer ends (`allowHalfOpen` defaults to false for them; see
  * {@link StreamOptions.allowHalfOpen}).
+ *
+ * @example
+ * ```ts runnable
+ * const ac = new AbortController(); // ac.abort() cancels the attempt, as unsubscribing does
+ * const options: ConnectOptions = { connectTimeout: 5_000, signal: ac.signal, noDelay: true };
+ * connectTCP(port, '127.0.0.1', options).subscribe((stream) => stream.destroy());
+ * ```
  */
 export interface ConnectOptions extends StreamOptions, SocketOptions {
   /** Aborting does what unsubscribing does: cancels the attempt (a stream already emitted is yours). */
@@ -47,7 +54,22 @@ export interface ConnectOptions extends StreamOptions, SocketOptions {
   connectTimeout?: number;
 }
 
-/** Options of the listeners (lifecycle: {@link ServerOptions}). */
+/**
+ * Options of the listeners (lifecycle: {@link ServerOptions}).
+ *
+ * @example
+ * ```ts runnable
+ * const options: ListenOptions = {
+ *   backlog: 64,
+ *   handshakeTimeout: 5_000, // TLS only: drop clients that stall their handshake
+ *   onListening: ({ port }) => {
+ *     console.log('listening on', port);
+ *     server.unsubscribe(); // closes the server
+ *   },
+ * };
+ * const server = listenTLS({ key, cert }, 0, '127.0.0.1', options).subscribe();
+ * ```
+ */
 export interface ListenOptions extends ConnectOptions, ServerOptions {
   /** Called once the server listens, with its address (port 0 picks a free port). */
   onListening?: (address: net.AddressInfo) => void;
@@ -65,7 +87,21 @@ export interface ListenOptions extends ConnectOptions, ServerOptions {
 /** `NODE_DEBUG=rxstream` logging of the connect helpers. */
 const trace = debuglog('rxstream');
 
-/** The lowest TLS version the helpers accept unless told otherwise. */
+/**
+ * The lowest TLS version the helpers accept unless told otherwise
+ * (`'TLSv1.2'`): `minVersion` of {@link connectTLS} and {@link listenTLS}.
+ *
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTLS, DEFAULT_MIN_TLS_VERSION } from 'rxstream';
+ * // Pin the lowest version the helpers allow (to test a TLS 1.2-only peer, say):
+ * connectTLS({ host: 'localhost', port: tlsPort, ca, maxVersion: DEFAULT_MIN_TLS_VERSION }).subscribe((s) => {
+ *   assert.equal(s.tlsInfo()?.protocol, 'TLSv1.2');
+ *   s.close().subscribe();
+ * });
+ * ```
+ */
 export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
 
 /**
@@ -83,8 +119,15 @@ export const DEFAULT_MIN_TLS_VERSION: tls.SecureVersion = 'TLSv1.2';
  * (ECONNREFUSED, …); `Invalid` (code 3) for a bad port.
  *
  * @example
- * ```ts
- * connectTCP(7000, '127.0.0.1').subscribe((stream) => stream.reads$.subscribe(console.log));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, lines } from 'rxstream';
+ * import { firstValueFrom, lastValueFrom } from 'rxjs';
+ *
+ * const stream = await firstValueFrom(connectTCP(port, '127.0.0.1')); // an echo server
+ * await lastValueFrom(stream.writeAll(Buffer.from('hello\n')));
+ * assert.equal(await firstValueFrom(stream.frames(lines())), 'hello');
+ * await lastValueFrom(stream.close()); // FIN, then waits for the peer's
  * ```
  */
 export function connectTCP(
@@ -114,21 +157,41 @@ export function connectTCP(
  * unverified peer you must say so: `rejectUnauthorized: false`; it is
  * never silent: `NODE_DEBUG=rxstream` logs each such connection with Node's
  * verdict, and `stream.tlsInfo()` reports `authorized` and
- * `authorizationError`.
+ * `authorizationError`. SNI names `host` unless `host` is an IP address or
+ * `servername` is given (`tls.connect` sends none unless told; https, curl and
+ * this do), so a virtual-hosted server picks the right certificate.
  *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
  * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
  *
  * @example
- * ```ts
- * connectTLS({ host: 'localhost', port, ca }).pipe(switchMap((s) => s.reads$)).subscribe();
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTLS, lines } from 'rxstream';
+ * import { firstValueFrom, lastValueFrom } from 'rxjs';
+ *
+ * // `ca` signed the server's certificate for 'localhost' (a private CA):
+ * const stream = await firstValueFrom(connectTLS({ host: 'localhost', port: tlsPort, ca }));
+ * assert.equal(stream.tlsInfo()?.authorized, true);
+ * await lastValueFrom(stream.writeAll(Buffer.from('hello\n')));
+ * assert.equal(await firstValueFrom(stream.frames(lines())), 'hello');
+ * await lastValueFrom(stream.close()); // close_notify, then waits for the peer's
  * ```
  */
 export function connectTLS(
   tlsOptions: tls.ConnectionOptions,
   options?: ConnectOptions,
 ): Observable<Stream> {
-  const settings: tls.ConnectionOptions = { minVersion: DEFAULT_MIN_TLS_VERSION, ...tlsOptions };
+  const settings: tls.ConnectionOptions = {
+    minVersion: DEFAULT_MIN_TLS_VERSION,
+    // SNI as every TLS client sends it (https, curl): the host name, never an IP address.
+    ...(tlsOptions.servername === undefined &&
+    typeof tlsOptions.host === 'string' &&
+    net.isIP(tlsOptions.host) === 0
+      ? { servername: tlsOptions.host }
+      : {}),
+    ...tlsOptions,
+  };
   return connector(
     () => tls.connect(settings),
     'secureConnect',
@@ -216,10 +279,23 @@ function emitStream(sub: Subscriber<Stream>, make: () => Stream): void {
  * Errors: `SysError` when the server cannot listen (EADDRINUSE, …).
  *
  * @example
- * ```ts
- * listenTCP(0, '127.0.0.1', { onListening: (a) => console.log(a.port) })
- *   .pipe(mergeMap((s) => s.reads$.pipe(concatMap((c) => s.writeAll(c)))))
- *   .subscribe(); // an echo server
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, listenTCP, lines } from 'rxstream';
+ * import { concatMap, concatWith, firstValueFrom, lastValueFrom, mergeMap } from 'rxjs';
+ *
+ * // An echo server: each stream echoes until its client ends, then closes.
+ * const server = listenTCP(0, '127.0.0.1', { onListening: ({ port }) => void ask(port) })
+ *   .pipe(mergeMap((s) => s.reads$.pipe(concatMap((c) => s.writeAll(c)), concatWith(s.close()))))
+ *   .subscribe();
+ *
+ * async function ask(port: number): Promise<void> {
+ *   const client = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+ *   await lastValueFrom(client.writeAll(Buffer.from('ping\n')));
+ *   assert.equal(await firstValueFrom(client.frames(lines())), 'ping');
+ *   await lastValueFrom(client.close());
+ *   server.unsubscribe(); // stops listening
+ * }
  * ```
  */
 export function listenTCP(
@@ -250,9 +326,23 @@ export function listenTCP(
  * otherwise. Failed handshakes are dropped (they never become streams).
  *
  * @example
- * ```ts
- * listenTLS({ key, cert }, 0, '127.0.0.1', { onListening: (a) => connectTo(a.port) })
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTLS, listenTLS } from 'rxstream';
+ * import { concatWith, lastValueFrom, reduce, switchMap } from 'rxjs';
+ *
+ * // Greets each client and closes; `key` and `cert` are the server's, for 'localhost'.
+ * const server = listenTLS({ key, cert }, 0, '127.0.0.1', { onListening: ({ port }) => void greeted(port) })
  *   .subscribe((s) => s.writeAll(Buffer.from('hi')).pipe(concatWith(s.close())).subscribe());
+ *
+ * async function greeted(port: number): Promise<void> {
+ *   const text$ = connectTLS({ host: 'localhost', port, ca }).pipe(
+ *     switchMap((client) => client.reads$), // the reads end at the server's close
+ *     reduce((all, chunk) => all + chunk.toString(), ''),
+ *   );
+ *   assert.equal(await lastValueFrom(text$), 'hi');
+ *   server.unsubscribe();
+ * }
  * ```
  */
 export function listenTLS(

@@ -24,8 +24,16 @@ import { Status } from './status';
  * Match on `code` or `status`, never on the message text.
  *
  * @example
- * ```ts
- * stream.read(buf).subscribe({ error: (e: StreamError) => e.code === ErrorCode.Closed && done() });
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { ErrorCode, StreamError, memoryPair } from 'rxstream';
+ *
+ * const [a, b] = memoryPair();
+ * b.read(Buffer.alloc(8)).subscribe({
+ *   next: () => assert.fail('nothing was sent'),
+ *   error: (e: unknown) => assert.ok(StreamError.is(e) && e.code === ErrorCode.Closed), // end of stream
+ * });
+ * a.close().subscribe();
  * ```
  */
 export const ErrorCode = Object.freeze({
@@ -43,8 +51,12 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const BRAND = Symbol.for('rxstream.StreamError');
 
 /**
- * The error every rxstream observable errors with, and the only thing the
- * library ever throws (from `createTCP`/`createTLS` on bad arguments).
+ * The error every rxstream observable errors with, and what the library
+ * throws where a value is made from bad arguments (`createTCP`/`createTLS`/
+ * `createIPC`, `memoryPair`, `new Stream`, the codec factories and a codec's
+ * `encode`, `reconnecting`, `new StreamGroup`; status `Invalid`). The one
+ * other throw is Node's own contract: `SocketDuplex.setTimeout` throws a
+ * `RangeError` for a bad timeout, as `net.Socket.setTimeout` does.
  *
  * - `status` — the {@link Status} that caused it (`Invalid`, `StreamClosed`,
  *   `SysError`, `TLSError`, `OutOfMemory`).
@@ -54,16 +66,36 @@ const BRAND = Symbol.for('rxstream.StreamError');
  * `StreamError.is(x)` recognises one across copies of the library.
  *
  * @example
- * ```ts
- * try { createTCP(notASocket); } catch (e) {
- *   if (StreamError.is(e) && e.status === Status.Invalid) console.log(e.message);
- * }
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import * as net from 'node:net';
+ * import { ErrorCode, Status, StreamError, createTCP } from 'rxstream';
+ *
+ * const notConnected = new net.Socket();
+ * assert.throws(
+ *   () => createTCP(notConnected),
+ *   (e) => StreamError.is(e) && e.status === Status.Invalid && e.code === ErrorCode.Invalid,
+ * );
  * ```
  */
 export class StreamError extends Error {
-  /** The status that caused the error. */
+  /**
+   * The status that caused the error.
+   *
+   * @example
+   * ```ts
+   * if (StreamError.is(error) && error.status === Status.TLSError) console.error('TLS failed:', error.message);
+   * ```
+   */
   readonly status: Status;
-  /** 1 = I/O error, 2 = closed, 3 = refused (Invalid). */
+  /**
+   * 1 = I/O error, 2 = closed, 3 = refused (Invalid).
+   *
+   * @example
+   * ```ts
+   * if (StreamError.is(error) && error.code === ErrorCode.IO) console.error('I/O failure', error.cause);
+   * ```
+   */
   readonly code: ErrorCode;
 
   /**
@@ -78,7 +110,14 @@ export class StreamError extends Error {
     this.code = codeFor(status);
   }
 
-  /** True when `value` is a StreamError, even from another copy of the library. */
+  /**
+   * True when `value` is a StreamError, even from another copy of the library.
+   *
+   * @example
+   * ```ts
+   * connectTCP(port, '127.0.0.1').subscribe({ error: (e: unknown) => console.log(StreamError.is(e) ? e.status : e) });
+   * ```
+   */
   static is(value: unknown): value is StreamError {
     return typeof value === 'object' && value !== null && BRAND in value;
   }
@@ -104,6 +143,12 @@ export function invalid(message: string): StreamError {
 /**
  * Node error codes whose status is not `SysError`. Everything not listed here
  * (ECONNRESET, EPIPE, ETIMEDOUT, …) is a `SysError`; see {@link statusOf}.
+ *
+ * @example
+ * ```ts
+ * console.log(STATUS_BY_NODE_CODE.ENOBUFS); // 'OutOfMemory'
+ * for (const [code, status] of Object.entries(STATUS_BY_NODE_CODE)) console.log(code, '→', status);
+ * ```
  */
 export const STATUS_BY_NODE_CODE: Readonly<Record<string, Status>> = Object.freeze({
   ERR_OUT_OF_MEMORY: Status.OutOfMemory,
@@ -134,7 +179,15 @@ export const STATUS_BY_NODE_CODE: Readonly<Record<string, Status>> = Object.free
   HOSTNAME_MISMATCH: Status.TLSError,
 });
 
-/** Prefixes of Node error codes that are TLS failures (`ERR_SSL_*`, `ERR_TLS_*`). */
+/**
+ * Prefixes of Node error codes that are TLS failures (`ERR_SSL_*`, `ERR_TLS_*`).
+ *
+ * @example
+ * ```ts
+ * const isTlsCode = (code: string): boolean => TLS_CODE_PREFIXES.some((p) => code.startsWith(p));
+ * console.log(isTlsCode('ERR_SSL_WRONG_VERSION_NUMBER')); // true
+ * ```
+ */
 export const TLS_CODE_PREFIXES: readonly string[] = Object.freeze(['ERR_SSL_', 'ERR_TLS_']);
 
 /**
@@ -142,6 +195,17 @@ export const TLS_CODE_PREFIXES: readonly string[] = Object.freeze(['ERR_SSL_', '
  * {@link STATUS_BY_NODE_CODE}, then the TLS prefixes, then OpenSSL's
  * `library` field, then allocation failures (`RangeError` from a failed
  * Buffer allocation); everything else is `SysError`.
+ *
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { Status, statusOf } from 'rxstream';
+ *
+ * assert.equal(statusOf(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })), Status.SysError);
+ * assert.equal(statusOf({ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), Status.TLSError); // a TLS prefix
+ * assert.equal(statusOf({ code: 'ENOBUFS' }), Status.OutOfMemory);
+ * assert.equal(statusOf(new Error('no code')), Status.SysError);
+ * ```
  */
 export function statusOf(error: unknown): Status {
   const code = fieldOf(error, 'code');

@@ -15,7 +15,15 @@ import { Stream, type StreamOptions } from './stream';
 import { connectLending } from './socket-transport';
 import { sortOf, wrapSocket } from './tcp';
 
-/** Options of {@link listenIPC}. */
+/**
+ * Options of {@link listenIPC}.
+ *
+ * @example
+ * ```ts
+ * const options: IPCListenOptions = { backlog: 64, onListening: (path) => console.log('listening at', path) };
+ * const server = listenIPC('/tmp/app.sock', options).subscribe((s) => s.close().subscribe());
+ * ```
+ */
 export interface IPCListenOptions extends ConnectOptions, ServerOptions {
   /** Called once the server listens, with the socket path. */
   onListening?: (path: string) => void;
@@ -38,10 +46,11 @@ export interface IPCListenOptions extends ConnectOptions, ServerOptions {
  *   refused), or an option is out of range
  *
  * @example
- * ```ts
- * const socket = net.connect('/tmp/app.sock', () => {
- *   const stream = createIPC(socket);
+ * ```ts runnable
+ * const socket = net.connect(ipcPath, () => {
+ *   const stream = createIPC(socket); // kind IPC; sync mode until an async call
  *   stream.tryWrite(Buffer.from('hi'));
+ *   stream.close().subscribe(() => console.log(stream.state)); // 'Closed': socket closed
  * });
  * ```
  */
@@ -76,8 +85,15 @@ function wrapIPC(
  * @returns a cold observable of one stream
  *
  * @example
- * ```ts
- * connectIPC('/tmp/app.sock').pipe(switchMap((s) => s.reads$)).subscribe(console.log);
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectIPC, lines } from 'rxstream';
+ * import { firstValueFrom, lastValueFrom } from 'rxjs';
+ *
+ * const stream = await firstValueFrom(connectIPC(ipcPath)); // an echo server's socket
+ * await lastValueFrom(stream.writeAll(Buffer.from('hello\n')));
+ * assert.equal(await firstValueFrom(stream.frames(lines())), 'hello');
+ * await lastValueFrom(stream.close());
  * ```
  */
 export function connectIPC(path: string, options?: ConnectOptions): Observable<Stream> {
@@ -105,10 +121,26 @@ export function connectIPC(path: string, options?: ConnectOptions): Observable<S
  * @returns a cold observable of accepted streams; never completes
  *
  * @example
- * ```ts
- * listenIPC('/tmp/app.sock')
- *   .pipe(mergeMap((s) => s.reads$.pipe(concatMap((c) => s.writeAll(c)))))
- *   .subscribe(); // an echo server
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { connectIPC, listenIPC, lines } from 'rxstream';
+ * import { concatMap, concatWith, firstValueFrom, lastValueFrom, mergeMap } from 'rxjs';
+ *
+ * // An echo server: each stream echoes until its client ends, then closes.
+ * const path = join(tmpdir(), `echo-${process.pid}.sock`);
+ * const server = listenIPC(path, { onListening: () => void ask() })
+ *   .pipe(mergeMap((s) => s.reads$.pipe(concatMap((c) => s.writeAll(c)), concatWith(s.close()))))
+ *   .subscribe();
+ *
+ * async function ask(): Promise<void> {
+ *   const client = await firstValueFrom(connectIPC(path));
+ *   await lastValueFrom(client.writeAll(Buffer.from('ping\n')));
+ *   assert.equal(await firstValueFrom(client.frames(lines())), 'ping');
+ *   await lastValueFrom(client.close());
+ *   server.unsubscribe(); // closes the server; Node removes the socket file
+ * }
  * ```
  */
 export function listenIPC(path: string, options: IPCListenOptions = {}): Observable<Stream> {

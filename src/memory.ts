@@ -11,7 +11,25 @@ import { copyOf } from './internal/byte-queue';
 import type { Transport, TransportEvents } from './transport';
 import { Stream, type StreamOptions } from './stream';
 
-/** Options of {@link memoryPair}. */
+/**
+ * Options of {@link memoryPair}: the {@link StreamOptions} of both streams,
+ * and the `latency` between them.
+ *
+ * @example
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { map } from 'rxjs';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { memoryPair } from 'rxstream';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+ * testScheduler.run(({ expectObservable }) => {
+ *   const [a, b] = memoryPair({ scheduler: testScheduler, latency: 3 });
+ *   a.tryWrite(Buffer.from('hi'));
+ *   expectObservable(b.reads$.pipe(map(String))).toBe('---a', { a: 'hi' }); // 3 frames later
+ * });
+ * ```
+ */
 export interface MemoryPairOptions extends StreamOptions {
   /**
    * Scheduler time (ms, or frames under `TestScheduler.run`) between a
@@ -27,11 +45,71 @@ type Item = { readonly chunk: Buffer; readonly done?: () => void } | 'end';
  * would), delivered in order, held while the receiver is paused (so the
  * sender's write is not done and its send buffer stays full: backpressure),
  * and the end of stream follows the last byte.
+ *
+ * {@link memoryPair} wraps a pair in two streams; use the transports
+ * directly to test a custom {@link Stream} wrapper or to {@link MemoryTransport.inject | inject}
+ * socket errors. The stream calls the {@link Transport} methods; a program
+ * that drives a transport itself calls them as below.
+ *
+ * @example
+ * ```ts runnable
+ * import { strictEqual } from 'node:assert/strict';
+ * import { asapScheduler } from 'rxjs';
+ * import { MemoryTransport } from 'rxstream';
+ *
+ * const [a, b] = MemoryTransport.pair(asapScheduler, 0);
+ * let got = '';
+ * b.start({
+ *   data: (chunk) => (got += chunk.toString()),
+ *   lend: () => 'free',
+ *   end: () => b.end(() => undefined), // answer the end with our own
+ *   error: (e) => console.error(e),
+ *   close: () => strictEqual(got, 'hello'),
+ * });
+ * b.resume();
+ * a.write([Buffer.from('hel'), Buffer.from('lo')], () => a.end(() => undefined));
+ * ```
  */
 export class MemoryTransport implements Transport {
+  /**
+   * Always {@link StreamKind}.Memory.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * console.log(a.kind === StreamKind.Memory); // true
+   * ```
+   */
   readonly kind = StreamKind.Memory;
+  /**
+   * Always -1: there is no file descriptor.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * console.log(new Stream(a).fd); // -1
+   * ```
+   */
   readonly fd = -1;
+  /**
+   * Always false: memory has no TLS, so no renegotiation.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * if (!a.renegotiating) console.log('tryRead never answers WouldBlock here');
+   * ```
+   */
   readonly renegotiating = false;
+  /**
+   * Always false: `close()` over memory destroys at once, nothing can be lost in flight.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * console.log(a.lingers); // false: close() needs no closeTimeout
+   * ```
+   */
   readonly lingers = false;
   #peer: MemoryTransport | null = null;
   #events: TransportEvents | null = null;
@@ -49,7 +127,17 @@ export class MemoryTransport implements Transport {
     this.#latency = latency;
   }
 
-  /** Connects two transports to each other. */
+  /**
+   * Two transports connected to each other, running on `scheduler`, each
+   * write arriving `latency` (scheduler time) after it left.
+   *
+   * @example
+   * ```ts
+   * const [ta, tb] = MemoryTransport.pair(testScheduler, 2);
+   * const a = new Stream(ta, { scheduler: testScheduler });
+   * const b = new Stream(tb, { scheduler: testScheduler }); // b reads what a wrote 2 frames later
+   * ```
+   */
   static pair(scheduler: SchedulerLike, latency: number): [MemoryTransport, MemoryTransport] {
     const a = new MemoryTransport(scheduler, latency);
     const b = new MemoryTransport(scheduler, latency);
@@ -58,19 +146,67 @@ export class MemoryTransport implements Transport {
     return [a, b];
   }
 
+  /**
+   * Starts reporting to `events`, paused (`new Stream(transport)` calls it).
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * a.start({
+   *   data: (chunk) => console.log(String(chunk)),
+   *   lend: () => 'free', // memory never lends: it hands over copies with data()
+   *   end: () => console.log('end of stream'),
+   *   error: (e) => console.error(e),
+   *   close: () => console.log('closed'),
+   * });
+   * ```
+   */
   start(events: TransportEvents): void {
     this.#events = events;
   }
 
+  /**
+   * Lets bytes that arrived (and those that arrive later) flow to `events.data`;
+   * their senders' writes are done once delivered.
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents;
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * a.start(events);
+   * a.resume(); // until resumed, the peer's bytes wait and its writes are not done
+   * ```
+   */
   resume(): void {
     this.#paused = false;
     this.#drain();
   }
 
+  /**
+   * Holds arriving bytes (the peer's writes stay not done: backpressure).
+   *
+   * @example
+   * ```ts
+   * const [a, b] = MemoryTransport.pair(asapScheduler, 0);
+   * a.pause();
+   * b.write([Buffer.from('waits')], () => console.log('delivered only after a.resume()'));
+   * ```
+   */
   pause(): void {
     this.#paused = true;
   }
 
+  /**
+   * Sends copies of `chunks` to the peer after the latency; `done` once the
+   * peer has delivered the last one (an `EPIPE` error if the peer is gone).
+   * Always returns false: delivery is later, on the scheduler.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * a.write([Buffer.from('PING\n')], (error) => console.log(error === undefined ? 'delivered' : error));
+   * ```
+   */
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const copies = chunks.map(copyOf);
     this.#later(() => {
@@ -86,6 +222,17 @@ export class MemoryTransport implements Transport {
     return false; // delivered later, on the scheduler
   }
 
+  /**
+   * Sends the end of stream after everything written; `done` once it has
+   * left. Closes this side once the peer's end has arrived too.
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * a.write([Buffer.from('bye')], () => undefined);
+   * a.end(() => console.log('FIN sent'));
+   * ```
+   */
   end(done: (error?: unknown) => void): void {
     this.#sentEnd = true;
     this.#later(() => {
@@ -96,6 +243,19 @@ export class MemoryTransport implements Transport {
     });
   }
 
+  /**
+   * Closes this side at once, with no event to it; the peer gets an end of
+   * stream (if none was sent) and closes once it has delivered what it holds.
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents;
+   * const [a, b] = MemoryTransport.pair(asapScheduler, 0);
+   * b.start(events);
+   * b.resume();
+   * a.destroy(); // b gets events.end(), then events.close()
+   * ```
+   */
   destroy(): void {
     if (this.#gone) return;
     this.#gone = true;
@@ -105,14 +265,40 @@ export class MemoryTransport implements Transport {
     if (peer !== null) this.#later(() => peer.#peerGone());
   }
 
-  /** Memory has no socket to hand back: the same as destroy. */
+  /**
+   * Memory has no socket to hand back: the same as {@link MemoryTransport.destroy}
+   * (bytes not yet read are dropped).
+   *
+   * @example
+   * ```ts
+   * const [a] = MemoryTransport.pair(asapScheduler, 0);
+   * a.release(); // what a sync-mode stream.destroy() calls; the peer sees an end
+   * ```
+   */
   release(): void {
     this.destroy();
   }
 
   /**
    * Makes this side fail with `error` (as if the kernel reported it), on the
-   * scheduler after `delay`. For tests of error handling.
+   * scheduler after `delay`. For tests of error handling: the stream maps
+   * the error's `code` to a status as it would a socket's.
+   *
+   * @example
+   * ```ts runnable
+   * import { deepStrictEqual } from 'node:assert/strict';
+   * import { TestScheduler } from 'rxjs/testing';
+   * import { MemoryTransport, Status, Stream, StreamState } from 'rxstream';
+   *
+   * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+   * testScheduler.run(({ expectObservable }) => {
+   *   const [ta] = MemoryTransport.pair(testScheduler, 0);
+   *   const a = new Stream(ta, { scheduler: testScheduler });
+   *   ta.inject(Object.assign(new Error('reset by peer'), { code: 'ECONNRESET' }), 3);
+   *   expectObservable(a.state$).toBe('o--e', { o: StreamState.Open, e: StreamState.Error });
+   *   testScheduler.schedule(() => deepStrictEqual(a.lastError?.status, Status.SysError), 4);
+   * });
+   * ```
    */
   inject(error: Error, delay = 0): void {
     this.#scheduler.schedule(() => {
@@ -177,11 +363,18 @@ export class MemoryTransport implements Transport {
  * @throws StreamError status Invalid for a negative or non-finite latency
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { map } from 'rxjs';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { memoryPair } from 'rxstream';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
  * testScheduler.run(({ expectObservable }) => {
  *   const [a, b] = memoryPair({ scheduler: testScheduler });
  *   a.writeAll(Buffer.from('hi')).subscribe(() => a.shutdownWrite());
- *   expectObservable(b.reads$.pipe(map(String))).toBe('a|', { a: 'hi' });
+ *   // the bytes and the end of stream arrive in the same frame: '(a|)', not 'a|'
+ *   expectObservable(b.reads$.pipe(map(String))).toBe('(a|)', { a: 'hi' });
  * });
  * ```
  */

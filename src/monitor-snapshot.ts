@@ -14,8 +14,10 @@ import type { MonitorEvent } from './monitor';
  *
  * @example
  * ```ts
- * const s: StreamSnapshot = snapshot.streams.get(1)!;
- * console.log(s.latest.state, s.history.map((h) => h.state).join(' → '));
+ * const s: StreamSnapshot | undefined = snapshot.streams.get(1);
+ * if (s !== undefined) {
+ *   console.log(`up ${Date.now() - s.since} ms:`, s.history.map((h) => h.state).join(' → '), s.latest.state);
+ * }
  * ```
  */
 export interface StreamSnapshot {
@@ -33,7 +35,8 @@ export interface StreamSnapshot {
  *
  * @example
  * ```ts
- * const open = [...snap.streams.values()].filter((s) => s.latest.state === 'Open').length;
+ * const open = [...snapshot.streams.values()].filter((s) => s.latest.state === StreamState.Open).length;
+ * console.log(`${open} open; last event: ${snapshot.last?.type ?? 'none yet'}`);
  * ```
  */
 export interface MonitorSnapshot {
@@ -43,7 +46,14 @@ export interface MonitorSnapshot {
   readonly last: MonitorEvent | null;
 }
 
-/** The snapshot before any event. */
+/**
+ * The snapshot before any event.
+ *
+ * @example
+ * ```ts
+ * monitor(streams$).pipe(monitorSnapshots(), startWith(EMPTY_MONITOR_SNAPSHOT)).subscribe(render);
+ * ```
+ */
 export const EMPTY_MONITOR_SNAPSHOT: MonitorSnapshot = Object.freeze({
   streams: new Map<number, StreamSnapshot>(),
   last: null,
@@ -58,11 +68,19 @@ export const EMPTY_MONITOR_SNAPSHOT: MonitorSnapshot = Object.freeze({
  * A `removed` event drops its stream from the snapshot; events for an id that
  * was never `added` are ignored.
  *
- * ## Example
- * ```ts
- * monitor(streams$).pipe(monitorSnapshots()).subscribe((snap) =>
- *   console.log(`${snap.streams.size} streams`),
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { memoryPair, monitor, monitorSnapshots } from 'rxstream';
+ * import { lastValueFrom, map, of, toArray } from 'rxjs';
+ *
+ * const [a, b] = memoryPair();
+ * const sizes = lastValueFrom(
+ *   monitor(of(a, b)).pipe(monitorSnapshots(), map((snap) => snap.streams.size), toArray()),
  * );
+ * a.destroy(); // b sees its peer go and closes too
+ * b.destroy();
+ * assert.deepEqual(await sizes, [1, 2, 2, 1, 1, 0]); // added, added, state, removed, state, removed
  * ```
  *
  * @see monitor
@@ -77,7 +95,9 @@ export function monitorSnapshots(): OperatorFunction<MonitorEvent, MonitorSnapsh
  *
  * @example
  * ```ts
- * const next = applyMonitorEvent(EMPTY_MONITOR_SNAPSHOT, addedEvent);
+ * const added = await firstValueFrom(monitor(streams$)); // the first event is an 'added'
+ * const next = applyMonitorEvent(EMPTY_MONITOR_SNAPSHOT, added);
+ * console.log(next.streams.get(added.id)?.since === added.time); // true
  * ```
  *
  * @param snapshot - the snapshot before the event (not modified)

@@ -34,15 +34,37 @@ import type { Status, StreamKind } from './status';
  * tests may pass any object that does.
  *
  * @example
- * ```ts
- * const fake: Monitorable = { kind: StreamKind.Memory, state$: of(StreamState.Open),
- *   bytesRead: 0, bytesWritten: 0, lastError: null };
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { StreamKind, StreamState, monitor, type Monitorable } from 'rxstream';
+ * import { firstValueFrom, of } from 'rxjs';
+ *
+ * // A stand-in for a stream in a dashboard test: only what monitor() reads.
+ * const fake: Monitorable = {
+ *   kind: StreamKind.TCP,
+ *   state$: of(StreamState.Open),
+ *   bytesRead: 0,
+ *   bytesWritten: 0,
+ *   lastError: null,
+ *   remoteAddress: '10.0.0.7',
+ *   remotePort: 5432,
+ * };
+ * const added = await firstValueFrom(monitor(of(fake)));
+ * assert.equal(added.peer, '10.0.0.7:5432');
  * ```
  */
 export interface Monitorable {
   /** The transport. */
   readonly kind: StreamKind;
-  /** Replays the current state, then every transition; completes after `destroy()`. */
+  /**
+   * Replays the current state, then every transition; completes after `destroy()`.
+   *
+   * @example
+   * ```ts
+   * declare const fake: Monitorable;
+   * const closing: Monitorable = { ...fake, state$: of(StreamState.Open, StreamState.Closed) };
+   * ```
+   */
   readonly state$: Observable<StreamState>;
   /** Bytes delivered to the user so far. */
   readonly bytesRead: number;
@@ -59,7 +81,15 @@ export interface Monitorable {
   readonly remoteAddress?: string | undefined;
   /** The peer's port. */
   readonly remotePort?: number | undefined;
-  /** What a TLS session negotiated; null when it is not TLS. */
+  /**
+   * What a TLS session negotiated; null when it is not TLS.
+   *
+   * @example
+   * ```ts
+   * declare const fake: Monitorable;
+   * const tls13: Monitorable = { ...fake, tlsInfo: () => ({ protocol: 'TLSv1.3' }) };
+   * ```
+   */
   tlsInfo?(): {
     /** The TLS protocol (`'TLSv1.3'`, …), or null once the session is gone. */
     readonly protocol: string | null;
@@ -71,7 +101,12 @@ export interface Monitorable {
  *
  * @example
  * ```ts
- * monitor(streams$, { sampleMs: 250, label: (s) => s.kind });
+ * const options: MonitorOptions<Stream> = {
+ *   scheduler: asyncScheduler,
+ *   sampleMs: 250,
+ *   label: (s) => `${s.kind} ${s.remoteAddress ?? ''}`,
+ * };
+ * monitor(streams$, options).subscribe();
  * ```
  */
 export interface MonitorOptions<S extends Monitorable = Monitorable> {
@@ -83,7 +118,15 @@ export interface MonitorOptions<S extends Monitorable = Monitorable> {
   label?: (stream: S) => string;
 }
 
-/** The kinds of {@link MonitorEvent}, one per `type`. */
+/**
+ * The kinds of {@link MonitorEvent}, one per `type`.
+ *
+ * @example
+ * ```ts
+ * const lifecycle: MonitorEventType[] = ['added', 'state', 'removed']; // no 'counters'
+ * monitor(streams$).pipe(filter((e) => lifecycle.includes(e.type))).subscribe(console.log);
+ * ```
+ */
 export type MonitorEventType = 'added' | 'state' | 'counters' | 'removed';
 
 /**
@@ -100,7 +143,13 @@ export type MonitorEventType = 'added' | 'state' | 'counters' | 'removed';
  *
  * @example
  * ```ts
- * monitor(streams$).subscribe((e) => console.log(e.id, e.type, e.state, e.status));
+ * monitor(streams$).subscribe((e: MonitorEvent) => {
+ *   const where = e.peer ?? e.label; // label: MonitorOptions.label, else the kind
+ *   const was = e.previous === null ? '' : `${e.previous} → `;
+ *   console.log(`${e.time} #${e.id} ${e.kind} ${where} ${e.type}: ${was}${e.state}`);
+ *   console.log(`  in ${e.bytesRead} out ${e.bytesWritten} ${e.tlsProtocol ?? 'plain'}`);
+ *   if (e.status !== null) console.log(`  failed: ${e.status}${e.timedOut ? ' (timeout)' : ''}`);
+ * });
  * ```
  */
 export interface MonitorEvent {
@@ -151,12 +200,22 @@ export interface MonitorEvent {
  *   streams themselves are not touched.
  * - Cold: each subscription numbers its streams from 1.
  *
- * ## Example
- * ```ts
- * const streams$ = listenTCP(0, '127.0.0.1');
- * monitor(streams$, { sampleMs: 500 }).subscribe((e) =>
- *   console.log(`#${e.id} ${e.type} ${e.state} in=${e.bytesRead} out=${e.bytesWritten}`),
- * );
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, monitor } from 'rxstream';
+ * import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
+ *
+ * const stream = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+ * const events = lastValueFrom(monitor(of(stream), { sampleMs: 20 }).pipe(toArray()));
+ * await firstValueFrom(stream.writeAll(Buffer.from('hi')));
+ * await firstValueFrom(stream.reads$); // the echo
+ * await firstValueFrom(stream.close());
+ * stream.destroy(); // state$ completes: 'removed', and the output completes
+ * const seen = (await events).filter((e) => e.type !== 'counters');
+ * const story = seen.map((e) => `${e.type} ${e.state}`);
+ * assert.deepEqual(story, ['added Open', 'state Closed', 'removed Closed']);
+ * assert.equal(seen[2].bytesRead, 2);
  * ```
  *
  * @param streams$ - the streams to follow, as they appear

@@ -61,8 +61,11 @@ export type Status = (typeof Status)[keyof typeof Status];
  * the state: reads answer `StreamClosed`, writes keep working (half-close).
  *
  * @example
- * ```ts
- * stream.state$.subscribe((s) => console.log('state', s)); // Open, ShutdownWr, Closed
+ * ```ts runnable
+ * const [a] = memoryPair();
+ * a.state$.subscribe((s) => console.log('state', s)); // Open, ShutdownWr, Closed
+ * a.shutdownWrite();
+ * a.destroy(); // (close() from Open goes straight to Closed)
  * ```
  */
 export const StreamState = Object.freeze({

@@ -7,6 +7,7 @@ import { debuglog } from 'node:util';
 import {
   Observable,
   asyncScheduler,
+  tap,
   type SchedulerLike,
   type Subscriber,
   type Subscription,
@@ -45,10 +46,33 @@ import { sourceOp, type WriteSource } from './codecs/write-from';
 
 export type { TryResult } from './internal/read-side';
 
-/** Default bound of the send buffer and of the read-ahead queue: 1 MiB. */
+/**
+ * Default bound of the send buffer and of the read-ahead queue: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = memoryPair({ readBufferSize: DEFAULT_BUFFER_SIZE / 4 }); // a quarter of the default read-ahead
+ * ```
+ */
 export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
 
-/** Options every stream takes at creation. */
+/**
+ * Options every stream takes at creation.
+ *
+ * @example
+ * ```ts
+ * const options: StreamOptions = {
+ *   scheduler: asapScheduler, // or a TestScheduler in tests
+ *   sendBufferSize: 256 * 1024,
+ *   readBufferSize: 256 * 1024,
+ *   closeTimeout: 1_000,
+ *   closeDeadline: 10_000,
+ *   idleTimeout: 60_000,
+ *   allowHalfOpen: true,
+ * };
+ * const s = createTCP(socket, options);
+ * ```
+ */
 export interface StreamOptions {
   /**
    * Where the stream delivers its notifications (the seed's m2futures
@@ -119,6 +143,12 @@ export const DEFAULT_CLOSE_TIMEOUT = 2000;
  * for callers that cancel with an `AbortSignal` rather than by unsubscribing.
  * Aborting does exactly what unsubscribing does, and the observable errors
  * with `signal.reason`.
+ *
+ * @example
+ * ```ts
+ * const options: OperationOptions = { signal: AbortSignal.timeout(5_000) };
+ * stream.read(buf, undefined, options).subscribe({ error: (e: unknown) => console.log(e) }); // TimeoutError after 5 s
+ * ```
  */
 export interface OperationOptions {
   /** Cancels the operation when aborted. */
@@ -129,7 +159,15 @@ function abortable<T>(op$: Observable<T>, options: OperationOptions | undefined)
   return options?.signal === undefined ? op$ : withSignal(op$, options.signal);
 }
 
-/** A snapshot of a stream's counters, for dashboards and metrics. */
+/**
+ * A snapshot of a stream's counters, for dashboards and metrics ({@link Stream.stats}).
+ *
+ * @example
+ * ```ts
+ * const { kind, state, mode, bytesRead, bytesWritten, readBuffered, sendBuffered }: StreamStats = stream.stats();
+ * console.log(kind, state, mode, `in ${bytesRead} (${readBuffered} unread)`, `out ${bytesWritten} (${sendBuffered} unsent)`);
+ * ```
+ */
 export interface StreamStats {
   /** The transport kind. */
   readonly kind: StreamKind;
@@ -158,7 +196,8 @@ let streams = 0;
 
 /**
  * A byte stream over TCP, TLS, IPC or memory. Made by {@link createTCP},
- * {@link createTLS}, {@link memoryPair} and the connect/listen helpers.
+ * {@link createTLS}, {@link createIPC}, {@link memoryPair} and the
+ * connect/listen helpers.
  *
  * Two modes, as the seed: a stream is in **sync mode** (try-once calls,
  * readiness from `readable$`/`writable$`, the caller owns the socket) until
@@ -175,10 +214,17 @@ let streams = 0;
  * subscription is one operation, and refusals arrive as errors, never throws.
  *
  * @example
- * ```ts
- * connectTCP(port, '127.0.0.1').pipe(
- *   switchMap((s) => s.writeAll(Buffer.from('hello\n')).pipe(switchMap(() => s.reads$))),
- * ).subscribe((chunk) => console.log(chunk.toString()));
+ * ```ts runnable
+ * connectTCP(port, '127.0.0.1') // an echo server
+ *   .pipe(
+ *     switchMap((s) =>
+ *       s.writeAll(Buffer.from('hello\n')).pipe(
+ *         tap(() => s.shutdownWrite()), // our end: the peer answers, then ends too
+ *         switchMap(() => s.reads$), // completes at the peer's end
+ *       ),
+ *     ),
+ *   )
+ *   .subscribe((chunk) => console.log(chunk.toString())); // 'hello\n'
  * ```
  */
 export class Stream {
@@ -341,7 +387,7 @@ export class Stream {
    *
    * @example
    * ```ts
-   * stream.state$.subscribe((s) => console.log(s)); // Open, ShutdownWr, Closed
+   * stream.state$.subscribe((s) => console.log(s)); // 'Open' now, then each change (ShutdownWr, Closed…)
    * ```
    */
   get state$(): Observable<StreamState> {
@@ -353,8 +399,10 @@ export class Stream {
    * subscriber owns. A read-side operation (one at a time: a second
    * subscription, or `read()` meanwhile, errors with `Invalid`, code 3).
    * Completes at the peer's end of stream after the last byte, and after a
-   * local `close()`; errors with `StreamError` (code 1) on a fatal error,
-   * after every byte received before it, and with code 2 on `destroy()`.
+   * local `close()` or `destroy()` (as a `net.Socket` destroyed without an
+   * error emits no 'error'; bytes not yet delivered are dropped); errors with
+   * `StreamError` (code 1) on a fatal error, after every byte received
+   * before it.
    * Unsubscribing pauses the socket and loses nothing: the next `reads$`,
    * `read` or `tryRead` continues exactly where it stopped.
    *
@@ -398,12 +446,25 @@ export class Stream {
    * Readiness for `tryRead` (the seed's EventLoop watcher): emits when a
    * retry can make progress — data arrived, end of stream, a fatal error, a
    * renegotiation ended — and at subscription when that is already so. Like
-   * any readiness signal it can be a false positive: loop on `tryRead`.
+   * any readiness signal it can be a false positive: loop on `tryRead`. It is
+   * an edge: after a signal, read until `tryRead` answers `OK`, 0 (bytes left
+   * unread bring no new signal, even when more arrive).
    * Subscribing does not put the stream in async mode; completes on `destroy()`.
    *
    * @example
-   * ```ts
-   * stream.readable$.subscribe(() => drain(stream));
+   * ```ts runnable
+   * const [a, b] = memoryPair();
+   * const buf = Buffer.alloc(1024);
+   * const drain = (): Status => { // readiness is an edge: read until nothing is left
+   *   for (;;) {
+   *     const { status, bytes } = b.tryRead(buf);
+   *     if (status !== Status.OK || bytes === 0) return status;
+   *     console.log(buf.toString('utf8', 0, bytes)); // 'ping'
+   *   }
+   * };
+   * b.readable$.pipe(map(drain), takeWhile((s) => s === Status.OK)).subscribe(); // to StreamClosed
+   * a.tryWrite(Buffer.from('ping'));
+   * a.shutdownWrite();
    * ```
    */
   get readable$(): Observable<void> {
@@ -417,8 +478,16 @@ export class Stream {
    * room, and whenever room frees after it was full. Completes on `destroy()`.
    *
    * @example
-   * ```ts
-   * stream.writable$.subscribe(() => pump(stream));
+   * ```ts runnable
+   * const [a, b] = memoryPair({ sendBufferSize: 1024 });
+   * const data = Buffer.alloc(10_000, 'x');
+   * let sent = 0;
+   * const pump = (): boolean => { // fill the send buffer; false once all is accepted
+   *   for (let r = a.tryWrite(data.subarray(sent)); r.bytes > 0; r = a.tryWrite(data.subarray(sent))) sent += r.bytes;
+   *   return sent < data.length;
+   * };
+   * a.writable$.pipe(takeWhile(pump)).subscribe({ complete: () => a.shutdownWrite() });
+   * b.reads$.pipe(reduce((n, chunk) => n + chunk.length, 0)).subscribe((n) => console.log(n)); // 10000
    * ```
    */
   get writable$(): Observable<void> {
@@ -437,7 +506,8 @@ export class Stream {
    *
    * @example
    * ```ts
-   * stream.idle$(15_000).pipe(switchMap(() => stream.writeAll(PING))).subscribe();
+   * const ping = Buffer.from('PING\r\n');
+   * stream.idle$(15_000).pipe(exhaustMap(() => stream.writeAll(ping))).subscribe(); // after 15 s of silence
    * ```
    */
   idle$(ms: number): Observable<void> {
@@ -448,37 +518,86 @@ export class Stream {
     return idleWatch(this.#activity, this.state$, ms);
   }
 
-  /** The transport kind (the seed's GetKind). */
+  /**
+   * The transport kind (the seed's GetKind).
+   *
+   * @example
+   * ```ts
+   * if (stream.kind === StreamKind.TLSStream) console.log(stream.tlsInfo()?.protocol);
+   * ```
+   */
   get kind(): StreamKind {
     return this.#t.kind;
   }
 
-  /** The file descriptor (the seed's GetFd), or -1 where there is none (memory, some TLS sockets). */
+  /**
+   * The file descriptor (the seed's GetFd), or -1 where there is none (memory, some TLS sockets).
+   *
+   * @example
+   * ```ts
+   * if (stream.fd >= 0) console.log('socket fd', stream.fd);
+   * ```
+   */
   get fd(): number {
     return this.#t.fd;
   }
 
-  /** The current state (the seed's GetState). */
+  /**
+   * The current state (the seed's GetState).
+   *
+   * @example
+   * ```ts
+   * if (stream.state === StreamState.Open) stream.shutdownWrite();
+   * ```
+   */
   get state(): StreamState {
     return this.#state.value;
   }
 
-  /** `sync` until the first async operation or `reads$` subscription, then `async`. */
+  /**
+   * `sync` until the first async operation or `reads$` subscription, then `async`.
+   *
+   * @example
+   * ```ts
+   * if (stream.mode === 'sync') stream.destroy(); // over your own socket: hands it back, open
+   * ```
+   */
   get mode(): 'sync' | 'async' {
     return this.#async ? 'async' : 'sync';
   }
 
-  /** The fatal error that moved the state to Error, or null. */
+  /**
+   * The fatal error that moved the state to Error, or null.
+   *
+   * @example
+   * ```ts
+   * stream.state$.pipe(filter((s) => s === StreamState.Error)).subscribe(() => console.error(stream.lastError?.message));
+   * ```
+   */
   get lastError(): StreamError | null {
     return this.#fatal;
   }
 
-  /** Bytes delivered to the user so far (by every read path). */
+  /**
+   * Bytes delivered to the user so far (by every read path).
+   *
+   * @example
+   * ```ts
+   * stream.reads$.subscribe(() => console.log('read so far:', stream.bytesRead));
+   * ```
+   */
   get bytesRead(): number {
     return this.#read.bytes;
   }
 
-  /** Bytes accepted from the user so far (by every write path). */
+  /**
+   * Bytes accepted from the user so far (by every write path).
+   *
+   * @example
+   * ```ts
+   * stream.writeAll(data).subscribe(() => console.log('accepted so far:', stream.bytesWritten));
+   * ```
+   */
   get bytesWritten(): number {
     return this.#write.bytes;
   }
@@ -546,27 +665,72 @@ export class Stream {
     return refOn(this.#control(), false);
   }
 
-  /** The peer's IP address (undefined on IPC and memory streams). */
+  /**
+   * @internal The socket's native handle for `toDuplex`'s hand-over, or null:
+   * only while Open, with no write pending and nothing Node has not sent.
+   */
+  nativeHandle(): object | null {
+    if (this.#destroyed || this.state !== StreamState.Open) return null;
+    if (!this.#write.idle || this.#write.pending > 0 || this.#write.finishing) return null;
+    return this.#t.control?.nativeHandle?.() ?? null;
+  }
+
+  /**
+   * The peer's IP address (undefined on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * console.log('peer', stream.remoteAddress); // '127.0.0.1'
+   * ```
+   */
   get remoteAddress(): string | undefined {
     return this.#t.control?.remoteAddress;
   }
 
-  /** The peer's port (undefined on IPC and memory streams). */
+  /**
+   * The peer's port (undefined on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * console.log(`connected to ${stream.remoteAddress}:${stream.remotePort}`);
+   * ```
+   */
   get remotePort(): number | undefined {
     return this.#t.control?.remotePort;
   }
 
-  /** `'IPv4'` or `'IPv6'` (undefined on IPC and memory streams). */
+  /**
+   * `'IPv4'` or `'IPv6'` (undefined on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * const host = stream.remoteFamily === 'IPv6' ? `[${stream.remoteAddress}]` : stream.remoteAddress;
+   * ```
+   */
   get remoteFamily(): string | undefined {
     return this.#t.control?.remoteFamily;
   }
 
-  /** The local IP address (undefined on IPC and memory streams). */
+  /**
+   * The local IP address (undefined on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * console.log('via', stream.localAddress); // the interface the connection uses
+   * ```
+   */
   get localAddress(): string | undefined {
     return this.#t.control?.localAddress;
   }
 
-  /** The local port (undefined on IPC and memory streams). */
+  /**
+   * The local port (undefined on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * console.log('local port', stream.localPort); // a client's ephemeral port
+   * ```
+   */
   get localPort(): number | undefined {
     return this.#t.control?.localPort;
   }
@@ -588,7 +752,15 @@ export class Stream {
     return this.#destroyed ? null : (this.#t.control ?? null);
   }
 
-  /** A snapshot of the counters and buffers. */
+  /**
+   * A snapshot of the counters and buffers.
+   *
+   * @example
+   * ```ts runnable
+   * const [a] = memoryPair();
+   * a.writeAll(Buffer.from('hello')).subscribe(() => console.log(a.stats())); // bytesWritten: 5, mode: 'async', …
+   * ```
+   */
   stats(): StreamStats {
     return {
       kind: this.kind,
@@ -616,7 +788,8 @@ export class Stream {
    * @example
    * ```ts
    * stream.readable$.subscribe(() => {
-   *   for (let r = stream.tryRead(buf); r.status === Status.OK && r.bytes > 0; r = stream.tryRead(buf)) use(buf, r.bytes);
+   *   for (let r = stream.tryRead(buf); r.status === Status.OK && r.bytes > 0; r = stream.tryRead(buf))
+   *     console.log(buf.subarray(0, r.bytes));
    * });
    * ```
    */
@@ -729,7 +902,23 @@ export class Stream {
    * ```
    */
   write(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
-    return abortable(this.#writeOp('some', buf, len), options);
+    const op = this.#writeOp('some', buf, len);
+    return abortable(
+      trace.enabled ? op.pipe(tap((n) => this.#tracePartial(n, buf, len))) : op,
+      options,
+    );
+  }
+
+  /** NODE_DEBUG=rxstream: a `write` that took fewer bytes than asked says so (writeAll was likely meant). */
+  #tracePartial(n: number, buf: Uint8Array, len: number | undefined): void {
+    const asked = len ?? buf.length;
+    if (n < asked)
+      trace(
+        'stream %d: write accepted %d of %d bytes (writeAll sends them all)',
+        this.#id,
+        n,
+        asked,
+      );
   }
 
   /**
@@ -740,7 +929,7 @@ export class Stream {
    *
    * @example
    * ```ts
-   * from(chunks).pipe(concatMap((c) => stream.writeAll(c))).subscribe();
+   * from([Buffer.from('HEAD\n'), Buffer.from('body\n')]).pipe(concatMap((b) => stream.writeAll(b))).subscribe();
    * ```
    */
   writeAll(buf: Uint8Array, len?: number, options?: OperationOptions): Observable<number> {
@@ -837,8 +1026,10 @@ export class Stream {
    * next reader. See {@link chunks}.
    *
    * @example
-   * ```ts
-   * for await (const chunk of stream) process.stdout.write(chunk);
+   * ```ts runnable
+   * const [a, b] = memoryPair();
+   * a.writeAll(Buffer.from('hi')).pipe(concatWith(a.close())).subscribe();
+   * for await (const chunk of b) console.log(chunk.toString()); // 'hi'; the loop ends at a's end
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
@@ -855,7 +1046,8 @@ export class Stream {
    *
    * @example
    * ```ts
-   * stream.tryWrite(request); stream.shutdownWrite(); // then read the reply to its end
+   * stream.tryWrite(Buffer.from('QUIT\r\n'));
+   * stream.shutdownWrite(); // then read the reply to its end
    * ```
    */
   shutdownWrite(): Status {
@@ -920,8 +1112,10 @@ export class Stream {
    * stream that is not TLS, not Open, or destroyed.
    *
    * @example
-   * ```ts
-   * tlsStream.renegotiate({ rejectUnauthorized: true }).subscribe(() => console.log('renegotiated'));
+   * ```ts runnable
+   * connectTLS({ host: 'localhost', port: tlsPort, ca, maxVersion: 'TLSv1.2' })
+   *   .pipe(switchMap((s) => s.renegotiate({ rejectUnauthorized: true }).pipe(concatWith(s.close()))))
+   *   .subscribe({ complete: () => console.log('renegotiated, then closed') });
    * ```
    */
   renegotiate(options: RenegotiateOptions = {}): Observable<void> {

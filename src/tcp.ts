@@ -29,10 +29,19 @@ import { describe } from './internal/validate';
  *   only throw in the library
  *
  * @example
- * ```ts
+ * ```ts runnable
  * const socket = net.connect(port, '127.0.0.1', () => {
- *   const stream = createTCP(socket);
- *   stream.tryWrite(Buffer.from('hi'));
+ *   const stream = createTCP(socket); // sync mode: try-once calls, the socket stays yours
+ *   stream.tryWrite(Buffer.from('hi\n'));
+ *   const buf = Buffer.alloc(64);
+ *   stream.readable$
+ *     .pipe(map(() => stream.tryRead(buf)), first((r) => r.status !== Status.OK || r.bytes > 0))
+ *     .subscribe((r) => {
+ *       console.log(r.status, buf.toString('utf8', 0, r.bytes)); // OK 'hi\n' (or a part of it)
+ *       stream.destroy(); // hands the socket back, open and paused
+ *       socket.end(); // it is yours again: end it, and read on to its end
+ *       socket.resume();
+ *     });
  * });
  * ```
  */

@@ -26,10 +26,10 @@ import { wrapSocket } from './tcp';
  *   connected, is destroyed, or its handshake is not complete
  *
  * @example
- * ```ts
- * const socket = tls.connect({ port, host: 'localhost', ca }, () => {
- *   const stream = createTLS(socket);
- *   stream.writeAll(Buffer.from('hello')).subscribe();
+ * ```ts runnable
+ * const socket = tls.connect({ port: tlsPort, host: 'localhost', ca }, () => {
+ *   const stream = createTLS(socket); // after secureConnect: the handshake is done
+ *   stream.writeAll(Buffer.from('hello')).pipe(concatWith(stream.close())).subscribe();
  * });
  * ```
  */

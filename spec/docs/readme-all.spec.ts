@@ -4,13 +4,10 @@
  * is; a fragment compiles after a prelude that imports the library and RxJS
  * and declares the names a fragment leans on (`stream`, `buf`, `port`…).
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { compileSnippets } from './compile-snippets';
+import { markdownExamples } from './support/examples';
 import * as rxstream from '../../src';
 import * as rxjs from 'rxjs';
-
-const ROOT = join(__dirname, '..', '..');
 
 const LIBRARY = Object.keys(rxstream).join(', ');
 const RX = Object.keys(rxjs)
@@ -36,36 +33,27 @@ declare const stream: Stream;
 declare const tlsStream: Stream;
 declare const buf: Buffer;
 declare const data: Buffer;
-declare const port: number;
-declare const key: string;
-declare const cert: string;
-declare const ca: string;
 declare const socket: net.Socket;
 declare const tlsSocket: tls.TLSSocket;
 `;
 
 /**
- * Names the README's examples take from their surroundings (a UI, the demo),
+ * Names the README's examples take from their surroundings (a UI, the demo,
+ * the doc-test's echo peers: see CONTEXT_NAMES in support/prelude.ts),
  * declared for whole modules and fragments alike.
  */
 const CONTEXT = `
+declare const port: number;
+declare const tlsPort: number;
+declare const ipcPath: string;
+declare const key: string;
+declare const cert: string;
+declare const ca: string;
 declare const streams$: import('rxjs').Observable<import('rxstream').Stream>;
 declare function render(snapshot: unknown): void;
 declare const statusLabel: { textContent: string };
 declare const ask: typeof import('../../demo/line-protocol').ask;
 `;
-
-/** Every fenced ts block of the markdown files, with where it came from. */
-function blocks(): { where: string; code: string }[] {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-  return files.flatMap((file) => {
-    const text = readFileSync(join(ROOT, file), 'utf8');
-    return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({
-      where: `${file}:${text.slice(0, m.index).split('\n').length}`,
-      code: m[1],
-    }));
-  });
-}
 
 function diagnostics(snippets: { where: string; code: string }[]): string[] {
   return compileSnippets(
@@ -79,7 +67,7 @@ function diagnostics(snippets: { where: string; code: string }[]): string[] {
 
 describe('documentation: every README and docs/ TypeScript block', () => {
   it('compiles against the package', () => {
-    const all = blocks();
+    const all = markdownExamples();
     expect(all.length).toBeGreaterThan(10);
     expect(diagnostics(all)).toEqual([]);
   }, 120_000);

@@ -378,6 +378,27 @@ describe('TLS integration', () => {
       expect((await receive(peer, 2)).toString()).toBe('hi');
     });
 
+    it('sends SNI for a host name, none for an IP address, and the given servername over host', async () => {
+      const { server, port } = await tlsServer(clean);
+      const names: (string | false)[] = [];
+      server.on('secureConnection', (peer: tls.TLSSocket) => {
+        clean.socket(peer);
+        names.push((peer as tls.TLSSocket & { servername: string | false }).servername);
+      });
+      const ca = testCerts().ca;
+      for (const options of [
+        { host: 'localhost', port, ca },
+        { host: '127.0.0.1', port, ca, rejectUnauthorized: false },
+        { host: 'localhost', port, ca, servername: 'other.example', rejectUnauthorized: false },
+      ]) {
+        const seen = names.length;
+        const accepted = once(server, 'secureConnection');
+        clean.stream(await firstValueFrom(connectTLS(options)));
+        if (names.length === seen) await accepted; // the server's side may come after ours
+      }
+      expect(names).toEqual(['localhost', false, 'other.example']);
+    });
+
     const failures: [string, () => KeyPair, string][] = [
       ['a self-signed certificate', () => testCerts().selfSigned, 'localhost'],
       ['a certificate from an unknown CA', () => testCerts().unknownCa, 'localhost'],

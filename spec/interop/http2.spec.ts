@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
-import { connectTCP, connectTLS, toDuplex } from '../../src';
+import { firstValueFrom } from 'rxjs';
+import { connectTCP, connectTLS, memoryPair, toDuplex } from '../../src';
 import { testCerts } from '../../tools/certs';
 import { Opened, listen, payload, writePayload } from './support';
 
@@ -96,4 +97,67 @@ describe('interop: http2 over rxstream', () => {
     const got = await get(session, '/big');
     expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
   }, 30_000);
+
+  describe('with handOver: the client drives the socket natively', () => {
+    it('h2c: the bytes the stream read ahead come first, then 10 MiB intact; destroying the session destroys the stream', async () => {
+      const server = opened.server(http2.createServer());
+      serve(server);
+      const port = await listen(server);
+      const stream = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+      // The server sends its SETTINGS at once: let the stream read them ahead of the hand-over.
+      await firstValueFrom(stream.readable$);
+      expect(stream.stats().readBuffered).toBeGreaterThan(0);
+      const duplex = opened.duplex(toDuplex(stream, { handOver: true }));
+      const session = sessionTracked(
+        http2.connect(`http://localhost:${port}`, { createConnection: () => duplex }),
+      );
+      const echoes = await Promise.all(['one', 'two'].map((b) => get(session, '/echo', b)));
+      expect(echoes.map((e) => e.text)).toEqual(['one', 'two']);
+      const big = (server as unknown as { big: { sha256: string; size: number } }).big;
+      const got = await get(session, '/big');
+      expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+      expect(duplex._handle).toBeDefined(); // it was handed over
+      expect(stream.stats().bytesRead).toBeLessThan(1024); // the rest went past the stream
+      session.destroy();
+      await once(duplex, 'close');
+      expect(stream.state).toBe('Closed');
+    }, 30_000);
+
+    it('over TLS with ALPN h2: requests over a handed-over connectTLS stream', async () => {
+      const { server: pair, ca } = testCerts();
+      const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
+      serve(server);
+      const port = await listen(server);
+      const stream = await firstValueFrom(
+        connectTLS({ host: 'localhost', port, ca, ALPNProtocols: ['h2'] }),
+      );
+      const session = sessionTracked(
+        http2.connect(`https://localhost:${port}`, {
+          createConnection: () => opened.duplex(toDuplex(stream, { handOver: true })),
+        }),
+      );
+      const echoes = await Promise.all(['a', 'b'].map((b) => get(session, '/echo', b)));
+      expect(echoes.map((e) => e.text)).toEqual(['a', 'b']);
+      const big = (server as unknown as { big: { sha256: string; size: number } }).big;
+      const got = await get(session, '/big');
+      expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+    }, 30_000);
+
+    it('shows no handle without handOver, before the connection, on memory streams, or with a write unsent', async () => {
+      const server = opened.server(http2.createServer());
+      serve(server);
+      const port = await listen(server);
+      const plain = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+      expect(opened.duplex(toDuplex(plain))._handle).toBeUndefined();
+      expect(
+        opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }))._handle,
+      ).toBeUndefined();
+      const [a, b] = memoryPair();
+      expect(opened.duplex(toDuplex(a, { handOver: true }))._handle).toBeUndefined();
+      b.destroy();
+      const busy = await firstValueFrom(connectTCP(port, '127.0.0.1', { sendBufferSize: 1024 }));
+      busy.writeAll(Buffer.alloc(64 * 1024 * 1024)).subscribe({ error: () => undefined });
+      expect(opened.duplex(toDuplex(busy, { handOver: true }))._handle).toBeUndefined();
+    }, 30_000);
+  });
 });

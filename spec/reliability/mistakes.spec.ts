@@ -145,4 +145,33 @@ describe('mistakes: refused try-once calls explain themselves', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/refused tryRead: buffer is empty/);
   });
+
+  it('destroy() with a reads$ subscribed without an error callback leaves the process running (reads$ completes)', () => {
+    const script = `
+      const net = require('node:net');
+      const { connectTCP } = require('./src');
+      const server = net.createServer((socket) => socket.write('hello'));
+      server.listen(0, '127.0.0.1', () => {
+        connectTCP(server.address().port, '127.0.0.1').subscribe((stream) => {
+          stream.reads$.subscribe({ next: () => stream.destroy(), complete: () => console.log('completed') });
+          setTimeout(() => { console.log('still running'); server.close(); }, 100);
+        });
+      });`;
+    const run = runWithDebugLog(script);
+    expect(run.stderr).not.toMatch(/StreamError|Uncaught/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('completed');
+    expect(run.stdout).toContain('still running');
+  });
+
+  it('NODE_DEBUG=rxstream says when write() took fewer bytes than asked (writeAll was meant)', () => {
+    const script = `
+      const { memoryPair } = require('./src');
+      const [a, b] = memoryPair({ sendBufferSize: 1024 });
+      a.write(Buffer.alloc(4096)).subscribe((n) => { console.log('accepted', n); a.destroy(); b.destroy(); });`;
+    const run = runWithDebugLog(script);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('accepted 1024');
+    expect(run.stderr).toMatch(/write accepted 1024 of 4096 bytes \(writeAll sends them all\)/);
+  });
 });

@@ -25,10 +25,17 @@ import { Observable, Subscription } from 'rxjs';
  * @returns an observable that mirrors `source$` and errors with `signal.reason` on abort
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { memoryPair, withSignal } from 'rxstream';
+ *
+ * const [, b] = memoryPair();
  * const ac = new AbortController();
- * withSignal(stream.read(buf), ac.signal).subscribe({ error: (e) => e === ac.signal.reason && cancelled() });
- * ac.abort();
+ * withSignal(b.read(Buffer.alloc(8)), ac.signal).subscribe({
+ *   next: () => assert.fail('nothing was sent'),
+ *   error: (e: unknown) => assert.equal(e, ac.signal.reason), // a DOMException named 'AbortError'
+ * });
+ * ac.abort(); // cancels the read: nothing consumed, `b` stays usable
  * ```
  */
 export function withSignal<T>(source$: Observable<T>, signal: AbortSignal): Observable<T> {

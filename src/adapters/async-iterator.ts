@@ -27,8 +27,10 @@ import type { Stream } from '../stream';
  * @returns an async iterable iterator of Buffers (zero-copy: the stream's own chunks)
  *
  * @example
- * ```ts
- * for await (const chunk of chunks(stream)) {
+ * ```ts runnable
+ * const [a, b] = memoryPair();
+ * a.writeAll(Buffer.from('line one\nline two\n')).pipe(concatWith(a.close())).subscribe();
+ * for await (const chunk of chunks(b)) {
  *   // `chunk` is yours, all of it; the chunks not yet yielded stay in `stream`.
  *   // To stop inside a chunk without losing its tail, read frames instead:
  *   // `stream.frames(lines())` gives the tail back on unsubscribe.

@@ -20,13 +20,13 @@ import type { Stream } from '../stream';
  * Memory held: the stream's `readBufferSize` plus the chunk being worked on.
  *
  * @example
- * ```ts
+ * ```ts runnable
  * import { concatReads, memoryPair } from 'rxstream';
- * import { timer, map } from 'rxjs';
+ * import { concatWith, map, timer } from 'rxjs';
  * const [a, b] = memoryPair();
  * // A slow consumer that never holds more than the read-ahead bound:
- * concatReads(b, (chunk) => timer(10).pipe(map(() => chunk.length))).subscribe((n) => console.log(n));
- * a.writeAll(Buffer.from('hello')).subscribe();
+ * concatReads(b, (chunk) => timer(10).pipe(map(() => chunk.length))).subscribe((n) => console.log(n)); // 5
+ * a.writeAll(Buffer.from('hello')).pipe(concatWith(a.close())).subscribe();
  * ```
  */
 export function concatReads<R>(
@@ -43,12 +43,12 @@ export function concatReads<R>(
  * lost between frames, as with `frames` and `take(1)`).
  *
  * @example
- * ```ts
+ * ```ts runnable
  * import { concatFrames, lines, memoryPair } from 'rxstream';
- * import { of } from 'rxjs';
+ * import { concatWith, of } from 'rxjs';
  * const [a, b] = memoryPair();
- * concatFrames(b, lines(), (line) => of(line.toUpperCase())).subscribe(console.log);
- * a.writeAll(Buffer.from('one\ntwo\n')).subscribe();
+ * concatFrames(b, lines(), (line) => of(line.toUpperCase())).subscribe(console.log); // ONE, TWO
+ * a.writeAll(Buffer.from('one\ntwo\n')).pipe(concatWith(a.close())).subscribe();
  * ```
  */
 export function concatFrames<T, R>(

@@ -9,7 +9,16 @@ import { own } from './own';
 import { StreamState } from '../status';
 import type { Stream } from '../stream';
 
-/** The two halves of {@link toWebStreams}, shaped like a `TransformStream` / WebSocketStream pair. */
+/**
+ * The two halves of {@link toWebStreams}, shaped like a `TransformStream` / WebSocketStream pair.
+ *
+ * @example
+ * ```ts
+ * const pair: WebStreamPair = toWebStreams(stream);
+ * const reader = pair.readable.getReader(); // each read() takes one chunk from the stream
+ * const writer = pair.writable.getWriter(); // write() waits while the send buffer is full
+ * ```
+ */
 export interface WebStreamPair {
   /** What the peer sends. Ends at the peer's end of stream; errors with the `StreamError`. */
   readonly readable: ReadableStream<Uint8Array>;
@@ -45,12 +54,19 @@ export interface WebStreamPair {
  * @returns `{ readable, writable }`
  *
  * @example
- * ```ts
- * const { readable, writable } = toWebStreams(stream);
- * await readable.pipeThrough(new TextDecoderStream()).pipeTo(consoleSink);
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { TextDecoderStream } from 'node:stream/web';
+ * import { connectTCP, toWebStreams } from 'rxstream';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const { readable, writable } = toWebStreams(await firstValueFrom(connectTCP(port, '127.0.0.1')));
  * const writer = writable.getWriter();
  * await writer.write(new TextEncoder().encode('hello'));
- * await writer.close(); // half-close
+ * await writer.close(); // half-close: the echo server answers, then ends its side
+ * let text = '';
+ * for await (const part of readable.pipeThrough(new TextDecoderStream())) text += part;
+ * assert.equal(text, 'hello');
  * ```
  */
 export function toWebStreams(stream: Stream): WebStreamPair {

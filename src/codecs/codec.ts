@@ -61,7 +61,23 @@ export interface Decoded<T> {
  * ```
  */
 export interface Decoder<T> {
-  /** The next frame at `bytes[start]`, or null when more bytes are needed. */
+  /**
+   * The next frame at `bytes[start]`, or null when more bytes are needed.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { delimited } from 'rxstream';
+   *
+   * const decoder = delimited(';').decoder();
+   * const wire = Buffer.from('a;bc;d');
+   * const first = decoder.decode(wire, 0);
+   * assert.equal(String(first?.frame), 'a');
+   * const second = decoder.decode(wire, first?.consumed ?? 0); // start right after it
+   * assert.equal(String(second?.frame), 'bc');
+   * assert.equal(decoder.decode(wire, 5), null); // 'd' is no whole frame yet
+   * ```
+   */
   decode(bytes: Buffer, start: number): Decoded<T> | null;
   /**
    * At the end of stream, with the bytes left over (`bytes[start..]`, never empty): a last
@@ -70,6 +86,16 @@ export interface Decoder<T> {
    * subscription errors with a partial-frame `StreamError` (status
    * StreamClosed, code 2). Built-in codecs emit the rest here only with
    * `allowPartial`.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { lines } from 'rxstream';
+   *
+   * const left = Buffer.from('last line, no ending');
+   * assert.equal(lines().decoder().finish?.(left, 0), null); // the stream would error: partial frame
+   * assert.equal(lines({ allowPartial: true }).decoder().finish?.(left, 0)?.frame, 'last line, no ending');
+   * ```
    */
   finish?(bytes: Buffer, start: number): Decoded<T> | null;
 }
@@ -89,7 +115,11 @@ export interface Decoder<T> {
  * codec" for a worked RESP example.
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { encode, memoryPair, type Codec } from 'rxstream';
+ * import { firstValueFrom, map, of, toArray } from 'rxjs';
+ *
  * // Frames of exactly 4 bytes (a fixed-size codec).
  * const fixed4: Codec<Buffer> = {
  *   maxLength: 4,
@@ -99,14 +129,40 @@ export interface Decoder<T> {
  *   }),
  *   encode: (frame) => Buffer.from(frame),
  * };
+ * const [a, b] = memoryPair();
+ * of(Buffer.from('abcd'), Buffer.from('efgh'))
+ *   .pipe(encode(fixed4), (bytes$) => a.writeFrom(bytes$))
+ *   .subscribe({ complete: () => a.shutdownWrite() });
+ * const frames = await firstValueFrom(b.frames(fixed4).pipe(map(String), toArray()));
+ * assert.deepEqual(frames, ['abcd', 'efgh']);
  * ```
  */
 export interface Codec<T> {
   /** Longest frame accepted, in bytes (as the codec counts them). */
   readonly maxLength: number;
-  /** A fresh decoder for one subscription. */
+  /**
+   * A fresh decoder for one subscription.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { lines } from 'rxstream';
+   *
+   * const d = lines().decoder(); // one per subscription: it may keep state
+   * const wire = Buffer.from('PING\nPO');
+   * assert.deepEqual(d.decode(wire, 0), { frame: 'PING', consumed: 5 });
+   * assert.equal(d.decode(wire, 5), null); // 'PO' needs more bytes
+   * ```
+   */
   decoder(): Decoder<T>;
-  /** The bytes of one frame. Throws `StreamError` Invalid when `frame` cannot be encoded. */
+  /**
+   * The bytes of one frame. Throws `StreamError` Invalid when `frame` cannot be encoded.
+   *
+   * @example
+   * ```ts
+   * stream.writeAll(lengthPrefixed({ header: 2 }).encode(Buffer.from('{"op":"ping"}'))).subscribe();
+   * ```
+   */
   encode(frame: T): Buffer;
 }
 

@@ -45,8 +45,15 @@ export const DEFAULT_MAX_DELIMITED_LENGTH = 64 * 1024;
  * @throws StreamError status Invalid for an empty delimiter or options out of range
  *
  * @example
- * ```ts
- * stream.frames(delimited('\0')).subscribe((frame) => console.log(frame.length));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { delimited, memoryPair } from 'rxstream';
+ * import { firstValueFrom, map, toArray } from 'rxjs';
+ *
+ * const [a, b] = memoryPair();
+ * a.writeAll(Buffer.from('one\0two\0')).subscribe({ complete: () => a.shutdownWrite() });
+ * const frames = b.frames(delimited('\0')).pipe(map(String), toArray());
+ * assert.deepEqual(await firstValueFrom(frames), ['one', 'two']);
  * ```
  */
 export function delimited(

@@ -17,8 +17,16 @@ import type { Codec } from './codec';
  * @returns an operator `Observable<T>` → `Observable<Buffer>`
  *
  * @example
- * ```ts
- * from(['PING', 'QUIT']).pipe(encode(lines()), (bytes$) => stream.writeFrom(bytes$)).subscribe();
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { encode, lines, memoryPair } from 'rxstream';
+ * import { firstValueFrom, from, map } from 'rxjs';
+ *
+ * const [a, b] = memoryPair();
+ * from(['PING', 'QUIT'])
+ *   .pipe(encode(lines()), (bytes$) => a.writeFrom(bytes$))
+ *   .subscribe({ complete: () => a.shutdownWrite() });
+ * assert.equal(await firstValueFrom(b.reads$.pipe(map(String))), 'PING\nQUIT\n');
  * ```
  */
 export function encode<T>(codec: Codec<T>): OperatorFunction<T, Buffer> {

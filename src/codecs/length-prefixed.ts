@@ -42,9 +42,26 @@ export type LengthHeader = 1 | 2 | 4 | 8 | 'varint';
  *
  * @example
  * ```ts
- * // A 2-byte little-endian length that counts itself.
- * const options: LengthPrefixedOptions = { header: 2, littleEndian: true, lengthIncludesHeader: true };
+ * // A 2-byte little-endian length that counts itself; payloads up to 1 KiB.
+ * const options: LengthPrefixedOptions = {
+ *   header: 2,
+ *   littleEndian: true,
+ *   lengthIncludesHeader: true,
+ *   maxLength: 1024,
+ * };
  * stream.frames(lengthPrefixed(options)).subscribe();
+ * ```
+ *
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { lengthPrefixed } from 'rxstream';
+ *
+ * // The length field leaves out a 1-byte type tag after the header: frames are tag + body.
+ * const codec = lengthPrefixed({ header: 2, lengthAdjustment: 1 });
+ * const wire = codec.encode(Buffer.from('Xhello'));
+ * assert.equal(wire.readUInt16BE(0), 5); // the field counts 'hello' only
+ * assert.equal(String(codec.decoder().decode(wire, 0)?.frame), 'Xhello');
  * ```
  */
 export interface LengthPrefixedOptions extends CodecOptions {
@@ -100,9 +117,18 @@ const VARINT_MAX_BYTES = 8; // 56 bits: past 2^53 a length is refused anyway
  * @throws StreamError status Invalid when the options are out of range or conflict
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { encode, lengthPrefixed, memoryPair } from 'rxstream';
+ * import { firstValueFrom, map, of, toArray } from 'rxjs';
+ *
  * const codec = lengthPrefixed({ header: 2, maxLength: 4096 });
- * stream.frames(codec).subscribe((payload) => console.log(JSON.parse(payload.toString())));
+ * const [a, b] = memoryPair();
+ * of({ op: 'ping' }, { op: 'quit' })
+ *   .pipe(map((m) => Buffer.from(JSON.stringify(m))), encode(codec), (bytes$) => a.writeFrom(bytes$))
+ *   .subscribe({ complete: () => a.shutdownWrite() });
+ * const ops = b.frames(codec).pipe(map((payload) => JSON.parse(payload.toString()).op), toArray());
+ * assert.deepEqual(await firstValueFrom(ops), ['ping', 'quit']);
  * ```
  */
 export function lengthPrefixed(options: LengthPrefixedOptions = {}): Codec<Buffer> {

@@ -83,9 +83,16 @@ export interface LinesOptions extends CodecOptions {
  * @throws StreamError status Invalid for options that are out of range
  *
  * @example
- * ```ts
- * stream.frames(lines()).subscribe((line) => console.log(line));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, encode, lines } from 'rxstream';
+ * import { firstValueFrom, from, take, toArray } from 'rxjs';
+ *
+ * const stream = await firstValueFrom(connectTCP(port, '127.0.0.1'));
  * from(['HELLO', 'QUIT']).pipe(encode(lines()), (bytes$) => stream.writeFrom(bytes$)).subscribe();
+ * const echoed = await firstValueFrom(stream.frames(lines()).pipe(take(2), toArray()));
+ * assert.deepEqual(echoed, ['HELLO', 'QUIT']);
+ * await firstValueFrom(stream.close());
  * ```
  */
 export function lines(options?: LinesOptions & { encoding?: BufferEncoding }): Codec<string>;

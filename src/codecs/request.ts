@@ -24,7 +24,7 @@ import type { Codec } from './codec';
  *
  * @example
  * ```ts
- * const options: RequestOptions = { timeout: 2000 };
+ * const options: RequestOptions = { timeout: 2000, scheduler: asyncScheduler };
  * request(stream, lines(), 'PING', options).subscribe();
  * ```
  */
@@ -63,8 +63,15 @@ export interface RequestOptions {
  * @returns the reply frame
  *
  * @example
- * ```ts
- * request(stream, lines(), 'PING', { timeout: 2000 }).subscribe((reply) => console.log(reply));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, lines, request } from 'rxstream';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const stream = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+ * assert.equal(await firstValueFrom(request(stream, lines(), 'PING', { timeout: 2000 })), 'PING');
+ * assert.equal(await firstValueFrom(request(stream, lines(), 'again')), 'again'); // one after another
+ * await firstValueFrom(stream.close());
  * ```
  */
 export function request<T>(

@@ -34,7 +34,7 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
- * reconnecting(connect, { backoff: { ...DEFAULT_BACKOFF, max: 5000 } });
+ * reconnecting(() => connectTCP(port, '127.0.0.1'), { backoff: { ...DEFAULT_BACKOFF, max: 5000 } });
  * ```
  */
 export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
@@ -67,8 +67,14 @@ export function backoffSettings(options: BackoffOptions = {}): Required<BackoffO
  * random part `jitter × r` (`r` from `random`, in [0, 1)).
  *
  * @example
- * ```ts
- * backoffDelay(3, { initial: 100, max: 10_000, factor: 2, jitter: 0 }, Math.random); // 800
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { backoffDelay } from 'rxstream';
+ *
+ * const backoff = { initial: 100, max: 10_000, factor: 2, jitter: 0.5 };
+ * assert.equal(backoffDelay(3, backoff, () => 0), 800); // 100 × 2³, none of it taken off
+ * assert.equal(backoffDelay(3, backoff, () => 0.5), 600); // 800 × (1 − 0.5 × 0.5)
+ * assert.equal(backoffDelay(10, backoff, () => 0), 10_000); // capped at max
  * ```
  */
 export function backoffDelay(

@@ -12,7 +12,7 @@ import type { StreamError } from '../errors';
  * `Infinity` for no deadline.
  *
  * @example
- * ```ts
+ * ```ts runnable
  * import { DEFAULT_CLOSE_DEADLINE, memoryPair } from 'rxstream';
  * const [a] = memoryPair({ closeDeadline: DEFAULT_CLOSE_DEADLINE * 2 });
  * a.destroy();

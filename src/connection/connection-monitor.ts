@@ -26,7 +26,11 @@ import type { ServerCounts, ServerInfo } from './server';
  *
  * @example
  * ```ts
- * const sources: ConnectionSources = { reconnecting: { db: conn }, groups: { chat: group } };
+ * const sources: ConnectionSources = {
+ *   reconnecting: { db: conn },
+ *   groups: { chat: group },
+ *   servers: { api: info },
+ * };
  * ```
  */
 export interface ConnectionSources {
@@ -43,7 +47,8 @@ export interface ConnectionSources {
  *
  * @example
  * ```ts
- * const down = (r: ReconnectingSample) => r.status !== 'open';
+ * const line = ({ name, status, attempt, connections, lastStatus }: ReconnectingSample) =>
+ *   `${name}: ${status} (attempt ${attempt}, ${connections} connections, last error ${lastStatus ?? '-'})`;
  * ```
  */
 export interface ReconnectingSample {
@@ -77,7 +82,10 @@ export interface Named {
  *
  * @example
  * ```ts
- * monitorConnections(sources).subscribe((s: ConnectionsSnapshot) => render(s.reconnecting));
+ * monitorConnections({ groups: { chat: group }, servers: { api: info } }).subscribe(
+ *   ({ time, reconnecting, groups, servers }: ConnectionsSnapshot) =>
+ *     console.log(time, reconnecting.length, groups[0].size, servers[0].open),
+ * );
  * ```
  */
 export interface ConnectionsSnapshot {
@@ -98,9 +106,18 @@ export interface ConnectionsSnapshot {
  * `state`, not `state$`). Never completes; unsubscribe to stop.
  *
  * @example
- * ```ts
- * monitorConnections({ reconnecting: { db: conn }, servers: { api: info } }, { sampleMs: 500 })
- *   .subscribe((s) => console.log(s.reconnecting[0].status, s.servers[0].open));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, monitorConnections, reconnecting } from 'rxstream';
+ * import { filter, firstValueFrom } from 'rxjs';
+ *
+ * const conn = reconnecting(() => connectTCP(port, '127.0.0.1'));
+ * conn.writeAll(Buffer.from('hi')).subscribe(); // starts it (the monitor does not)
+ * const up = monitorConnections({ reconnecting: { db: conn } }, { sampleMs: 50 }).pipe(
+ *   filter((s) => s.reconnecting[0].status === 'open'),
+ * );
+ * assert.equal((await firstValueFrom(up)).reconnecting[0].connections, 1);
+ * await firstValueFrom(conn.close());
  * ```
  */
 export function monitorConnections(

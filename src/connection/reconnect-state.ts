@@ -24,7 +24,9 @@ export type ReconnectStatus = 'connecting' | 'open' | 'waiting' | 'closed' | 'fa
  *
  * @example
  * ```ts
- * conn.state$.subscribe((s: ReconnectState) => label.textContent = `${s.status} #${s.attempt}`);
+ * conn.state$.subscribe(({ status, attempt, connections, lastError, stream }: ReconnectState) =>
+ *   console.log(`${status} #${attempt} (${connections} so far)`, lastError?.status, stream?.remotePort),
+ * );
  * ```
  */
 export interface ReconnectState {
@@ -53,8 +55,23 @@ export interface ReconnectState {
  * Options of {@link reconnecting}.
  *
  * @example
- * ```ts
- * const options: ReconnectOptions = { maxAttempts: 10, maxQueued: 64 * 1024, scheduler: testScheduler };
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { Status, StreamError, reconnecting, retrySysErrors, type ReconnectOptions } from 'rxstream';
+ * import { asyncScheduler, lastValueFrom, throwError } from 'rxjs';
+ *
+ * const options: ReconnectOptions = {
+ *   backoff: { initial: 10, max: 100 },
+ *   maxAttempts: 3,
+ *   retryOn: retrySysErrors,
+ *   scheduler: asyncScheduler,
+ *   maxQueued: 64 * 1024,
+ *   random: () => 0, // no jitter: waits of 10 and 20 ms
+ * };
+ * const down = () => throwError(() => new StreamError(Status.SysError, 'connect ECONNREFUSED'));
+ * const final = await lastValueFrom(reconnecting(down, options).state$);
+ * assert.equal(final.status, 'failed');
+ * assert.equal(final.attempt, 3);
  * ```
  */
 export interface ReconnectOptions {
@@ -83,7 +100,8 @@ export interface ReconnectOptions {
  *
  * @example
  * ```ts
- * reconnecting(connect, { retryOn: (e) => retrySysErrors(e) || e.status === Status.TLSError });
+ * const dial = () => connectTLS({ host: 'localhost', port: tlsPort, ca });
+ * reconnecting(dial, { retryOn: (e) => retrySysErrors(e) || e.status === Status.TLSError });
  * ```
  */
 export function retrySysErrors(error: StreamError): boolean {

@@ -38,9 +38,15 @@ export type { ReconnectOptions, ReconnectState, ReconnectStatus };
  * up. Unsubscribing does not stop it: `close()` does.
  *
  * @example
- * ```ts
- * const conn: Reconnecting = reconnecting(() => connectTCP(7000, '127.0.0.1'));
- * conn.state$.pipe(filter((s) => s.status === 'open')).subscribe((s) => console.log('up', s.attempt));
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, reconnecting, type Reconnecting } from 'rxstream';
+ * import { filter, firstValueFrom } from 'rxjs';
+ *
+ * const conn: Reconnecting = reconnecting(() => connectTCP(port, '127.0.0.1'));
+ * const up = await firstValueFrom(conn.state$.pipe(filter((s) => s.status === 'open')));
+ * assert.equal(up.attempt, 1);
+ * await firstValueFrom(conn.close()); // unsubscribing does not stop it: close() does
  * ```
  */
 export class Reconnecting {
@@ -81,8 +87,15 @@ export class Reconnecting {
    * completes after `closed` or `failed`. Subscribing starts the connection.
    *
    * @example
-   * ```ts
-   * conn.state$.subscribe((s) => console.log(s.status, s.attempt, s.lastError?.status));
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, reconnecting } from 'rxstream';
+   * import { first, lastValueFrom, map, toArray } from 'rxjs';
+   *
+   * const conn = reconnecting(() => connectTCP(port, '127.0.0.1'));
+   * const statuses = lastValueFrom(conn.state$.pipe(map((s) => s.status), toArray()));
+   * conn.state$.pipe(first((s) => s.status === 'open')).subscribe(() => conn.close().subscribe());
+   * assert.deepEqual(await statuses, ['connecting', 'open', 'closed']);
    * ```
    */
   get state$(): Observable<ReconnectState> {
@@ -95,17 +108,57 @@ export class Reconnecting {
     });
   }
 
-  /** The current state (before it starts: `connecting` with attempt 0; reading it does not start it). */
+  /**
+   * The current state (before it starts: `connecting` with attempt 0; reading it does not start it).
+   *
+   * @example
+   * ```ts
+   * if (conn.state.status === 'failed') console.error('gave up:', conn.state.lastError?.message);
+   * ```
+   */
   get state(): ReconnectState {
     return this.#state.value;
   }
 
-  /** The connected stream, or null while not `open`. */
+  /**
+   * The connected stream, or null while not `open`.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, reconnecting } from 'rxstream';
+   * import { filter, firstValueFrom } from 'rxjs';
+   *
+   * const conn = reconnecting(() => connectTCP(port, '127.0.0.1'), { backoff: { initial: 50 } });
+   * const opened = (n: number) => firstValueFrom(conn.state$.pipe(filter((s) => s.connections === n)));
+   * await opened(1);
+   * conn.stream?.destroy(); // the connection drops: after a backoff, a new one
+   * const again = await opened(2);
+   * assert.equal(again.stream, conn.stream);
+   * await firstValueFrom(conn.close());
+   * ```
+   */
   get stream(): Stream | null {
     return this.#current;
   }
 
-  /** Bytes of writes waiting for a connection. */
+  /**
+   * Bytes of writes waiting for a connection.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, reconnecting } from 'rxstream';
+   * import { firstValueFrom } from 'rxjs';
+   *
+   * const conn = reconnecting(() => connectTCP(port, '127.0.0.1'));
+   * conn.writeAll(Buffer.from('hi')).subscribe();
+   * assert.equal(conn.queued, 2); // not connected yet: the write waits
+   * await firstValueFrom(conn.reads$); // the echo of it
+   * assert.equal(conn.queued, 0);
+   * await firstValueFrom(conn.close());
+   * ```
+   */
   get queued(): number {
     return this.#writes.bytes;
   }
@@ -135,8 +188,17 @@ export class Reconnecting {
    * subscriber (bounded by its `readBufferSize`).
    *
    * @example
-   * ```ts
-   * conn.each((s) => s.reads$.pipe(lines())).subscribe(console.log);
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, lines, reconnecting } from 'rxstream';
+   * import { firstValueFrom, take, toArray } from 'rxjs';
+   *
+   * const conn = reconnecting(() => connectTCP(port, '127.0.0.1'));
+   * conn.writeAll(Buffer.from('one\ntwo\n')).subscribe();
+   * // The decoder inside `each`: a line cut by a drop is not glued to the next connection's.
+   * const got = await firstValueFrom(conn.each((s) => s.frames(lines())).pipe(take(2), toArray()));
+   * assert.deepEqual(got, ['one', 'two']);
+   * await firstValueFrom(conn.close());
    * ```
    */
   each<T>(project: (stream: Stream) => Observable<T>): Observable<T> {
@@ -190,7 +252,8 @@ export class Reconnecting {
    *
    * @example
    * ```ts
-   * from(messages).pipe(concatMap((m) => conn.writeAll(m))).subscribe();
+   * const messages = ['hello\n', 'bye\n'].map((m) => Buffer.from(m));
+   * from(messages).pipe(concatMap((m) => conn.writeAll(m))).subscribe({ error: console.error });
    * ```
    */
   writeAll(buf: Uint8Array): Observable<number> {
@@ -401,14 +464,19 @@ function ended(stream: Stream, error: unknown): boolean {
  * @throws StreamError Invalid for a bad backoff option
  *
  * @example
- * ```ts
- * const conn = reconnecting(() => connectTCP(7000, '127.0.0.1', { connectTimeout: 3000 }), {
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { connectTCP, lines, reconnecting } from 'rxstream';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const conn = reconnecting(() => connectTCP(port, '127.0.0.1', { connectTimeout: 3000 }), {
  *   backoff: { initial: 200, max: 10_000, factor: 2, jitter: 0.5 },
  *   maxAttempts: 20,
  * });
  * conn.state$.subscribe((s) => console.log(s.status, s.attempt));
- * conn.reads$.subscribe((chunk) => process.stdout.write(chunk));
  * conn.writeAll(Buffer.from('hello\n')).subscribe();
+ * assert.equal(await firstValueFrom(conn.each((s) => s.frames(lines()))), 'hello');
+ * await firstValueFrom(conn.close());
  * ```
  */
 export function reconnecting(

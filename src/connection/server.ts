@@ -17,7 +17,13 @@ import { timeoutProblem } from './timeouts';
  *
  * @example
  * ```ts
- * listenTCP(7000, '0.0.0.0', { maxConnections: 10_000, drainTimeout: 5000, server: info });
+ * const options: ServerOptions = {
+ *   maxConnections: 10_000,
+ *   drainTimeout: 5000,
+ *   server: info,
+ *   scheduler: asyncScheduler,
+ * };
+ * listenTCP(7000, '0.0.0.0', options).subscribe((s) => s.reads$.subscribe());
  * ```
  */
 export interface ServerOptions {
@@ -46,7 +52,8 @@ export interface ServerOptions {
  *
  * @example
  * ```ts
- * const { open, refused }: ServerCounts = info.counts;
+ * const { open, accepted, refused, handshakeFailures }: ServerCounts = info.counts;
+ * console.log(`${open} open of ${accepted}; ${refused} over the cap; ${handshakeFailures} bad handshakes`);
  * ```
  */
 export interface ServerCounts {
@@ -67,10 +74,24 @@ export interface ServerCounts {
  * first connection. One `ServerInfo` per listener subscription.
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import type { AddressInfo } from 'node:net';
+ * import { ServerInfo, connectTCP, listenTCP } from 'rxstream';
+ * import { concatMap, firstValueFrom, mergeMap, switchMap } from 'rxjs';
+ *
  * const server = new ServerInfo();
- * listenTCP(0, '127.0.0.1', { server, maxConnections: 1000 }).subscribe(serve);
- * server.address$.pipe(switchMap((a) => connectTCP((a as AddressInfo).port, '127.0.0.1'))).subscribe();
+ * const echo = listenTCP(0, '127.0.0.1', { server, maxConnections: 1000 })
+ *   .pipe(mergeMap((s) => s.reads$.pipe(concatMap((c) => s.writeAll(c)))))
+ *   .subscribe();
+ * const client = await firstValueFrom(
+ *   server.address$.pipe(switchMap((a) => connectTCP((a as AddressInfo).port, '127.0.0.1'))),
+ * );
+ * client.writeAll(Buffer.from('ping')).subscribe();
+ * assert.equal(String(await firstValueFrom(client.reads$)), 'ping');
+ * assert.equal(server.counts.accepted, 1);
+ * echo.unsubscribe();
+ * client.destroy();
  * ```
  */
 export class ServerInfo {
@@ -84,17 +105,36 @@ export class ServerInfo {
    * The bound address (an `AddressInfo` for TCP/TLS, the path for IPC):
    * replays it; completes when the server closes, errors with its
    * `StreamError` when it cannot listen.
+   *
+   * @example
+   * ```ts
+   * info.address$.subscribe((a) => console.log('listening on', typeof a === 'string' ? a : a.port));
+   * ```
    */
   get address$(): Observable<net.AddressInfo | string> {
     return this.#address.asObservable();
   }
 
-  /** The streams the server accepted that are still open (a {@link StreamGroup}: broadcast, close all). */
+  /**
+   * The streams the server accepted that are still open (a {@link StreamGroup}: broadcast, close all).
+   *
+   * @example
+   * ```ts
+   * info.streams.writeAll(Buffer.from('server going down in 30 s\n')).subscribe();
+   * ```
+   */
   get streams(): StreamGroup {
     return this.#group;
   }
 
-  /** The counters now. */
+  /**
+   * The counters now.
+   *
+   * @example
+   * ```ts
+   * interval(5000).subscribe(() => console.log('open connections:', info.counts.open));
+   * ```
+   */
   get counts(): ServerCounts {
     return {
       open: this.#group.size,

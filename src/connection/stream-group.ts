@@ -33,7 +33,8 @@ export const DEFAULT_MEMBER_QUEUE = 1024 * 1024;
  *
  * @example
  * ```ts
- * const options: StreamGroupOptions = { maxQueuedPerMember: 256 * 1024 };
+ * const options: StreamGroupOptions = { maxQueuedPerMember: 256 * 1024, scheduler: asyncScheduler };
+ * const chat = new StreamGroup(options);
  * ```
  */
 export interface StreamGroupOptions {
@@ -51,7 +52,9 @@ export interface StreamGroupOptions {
  *
  * @example
  * ```ts
- * group.writeAll(msg).subscribe((r: BroadcastResult) => metrics.skipped.inc(r.skipped));
+ * group.writeAll(Buffer.from('news\n')).subscribe(({ queued, skipped }: BroadcastResult) =>
+ *   console.log(`${queued} members got it, ${skipped} too slow`),
+ * );
  * ```
  */
 export interface BroadcastResult {
@@ -66,7 +69,8 @@ export interface BroadcastResult {
  *
  * @example
  * ```ts
- * const { size, skipped }: StreamGroupStats = group.stats();
+ * const { size, added, left, skipped, queuedBytes }: StreamGroupStats = group.stats();
+ * console.log(`${size} members (${added} joined, ${left} left), ${queuedBytes} B queued, ${skipped} skipped`);
  * ```
  */
 export interface StreamGroupStats {
@@ -103,10 +107,24 @@ class Member {
  * every member gracefully; `size$` and `stats()` give the counts.
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { StreamGroup, memoryPair } from 'rxstream';
+ * import { firstValueFrom, map } from 'rxjs';
+ *
  * const group = new StreamGroup();
- * listenTCP(7000, '127.0.0.1').subscribe((s) => group.add(s));
- * group.writeAll(Buffer.from('announcement\n')).subscribe((r) => console.log(r.queued));
+ * const [a, peerA] = memoryPair();
+ * const [b, peerB] = memoryPair();
+ * group.add(a);
+ * group.add(b);
+ * const result = await firstValueFrom(group.writeAll(Buffer.from('announcement\n')));
+ * assert.deepEqual(result, { queued: 2, skipped: 0 });
+ * for (const peer of [peerA, peerB]) {
+ *   assert.equal(await firstValueFrom(peer.reads$.pipe(map(String))), 'announcement\n');
+ *   peer.shutdownWrite(); // the other side ends too: the member's close can finish
+ * }
+ * await firstValueFrom(group.close());
+ * assert.equal(group.size, 0);
  * ```
  */
 export class StreamGroup {
@@ -126,22 +144,61 @@ export class StreamGroup {
     this.#scheduler = options.scheduler ?? asyncScheduler;
   }
 
-  /** Members now. */
+  /**
+   * Members now.
+   *
+   * @example
+   * ```ts
+   * if (group.size >= 1000) stream.destroy(); // full: turn the newcomer away
+   * else group.add(stream);
+   * ```
+   */
   get size(): number {
     return this.#members.size;
   }
 
-  /** The member count: replays it, then each change. */
+  /**
+   * The member count: replays it, then each change.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { StreamGroup, memoryPair } from 'rxstream';
+   *
+   * const group = new StreamGroup();
+   * const sizes: number[] = [];
+   * const watching = group.size$.subscribe((n) => sizes.push(n));
+   * const [a] = memoryPair();
+   * group.add(a);
+   * a.destroy(); // a member leaves by itself when it closes
+   * watching.unsubscribe();
+   * assert.deepEqual(sizes, [0, 1, 0]);
+   * ```
+   */
   get size$(): Observable<number> {
     return this.#size.pipe(distinctUntilChanged());
   }
 
-  /** The members now (a copy). */
+  /**
+   * The members now (a copy).
+   *
+   * @example
+   * ```ts
+   * for (const s of group.streams) console.log(s.remoteAddress, s.stats().sendBuffered);
+   * ```
+   */
   get streams(): Stream[] {
     return [...this.#members.keys()];
   }
 
-  /** True when `stream` is a member. */
+  /**
+   * True when `stream` is a member.
+   *
+   * @example
+   * ```ts
+   * if (!group.has(stream)) group.add(stream);
+   * ```
+   */
   has(stream: Stream): boolean {
     return this.#members.has(stream);
   }
@@ -149,6 +206,27 @@ export class StreamGroup {
   /**
    * Adds `stream`; false when it is already a member or already Closed/Error.
    * It leaves by itself when it closes or fails.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { StreamGroup, connectTCP, listenTCP, ServerInfo } from 'rxstream';
+   * import { first, firstValueFrom, switchMap } from 'rxjs';
+   *
+   * const group = new StreamGroup();
+   * const server = new ServerInfo();
+   * const accepting = listenTCP(0, '127.0.0.1', { server }).subscribe((s) => group.add(s));
+   * const client = await firstValueFrom(
+   *   server.address$.pipe(switchMap((a) => connectTCP(typeof a === 'string' ? 0 : a.port, '127.0.0.1'))),
+   * );
+   * await firstValueFrom(group.size$.pipe(first((n) => n === 1)));
+   * await firstValueFrom(group.writeAll(Buffer.from('welcome\n')));
+   * assert.equal(String(await firstValueFrom(client.reads$)), 'welcome\n');
+   * accepting.unsubscribe();
+   * client.shutdownWrite(); // the client ends: the member's graceful close finishes
+   * await firstValueFrom(group.close());
+   * client.destroy();
+   * ```
    */
   add(stream: Stream): boolean {
     const final = stream.state === StreamState.Closed || stream.state === StreamState.Error;
@@ -164,7 +242,14 @@ export class StreamGroup {
     return true;
   }
 
-  /** Removes `stream` (its queued broadcasts are dropped; the stream is not closed). */
+  /**
+   * Removes `stream` (its queued broadcasts are dropped; the stream is not closed).
+   *
+   * @example
+   * ```ts
+   * stream.frames(lines()).pipe(first((l) => l === 'MUTE')).subscribe(() => group.remove(stream));
+   * ```
+   */
   remove(stream: Stream): boolean {
     const member = this.#members.get(stream);
     if (member === undefined) return false;
@@ -186,7 +271,9 @@ export class StreamGroup {
    *
    * @example
    * ```ts
-   * group.writeAll(Buffer.from('tick\n')).subscribe(({ skipped }) => skipped > 0 && warn());
+   * group.writeAll(Buffer.from('tick\n')).subscribe(({ skipped }) => {
+   *   if (skipped > 0) console.warn(`${skipped} members are too slow for the ticks`);
+   * });
    * ```
    */
   writeAll(buf: Uint8Array): Observable<BroadcastResult> {
@@ -246,12 +333,26 @@ export class StreamGroup {
     });
   }
 
-  /** Destroys every member at once. */
+  /**
+   * Destroys every member at once.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => group.destroy());
+   * ```
+   */
   destroy(): void {
     for (const stream of this.streams) stream.destroy();
   }
 
-  /** Counters for dashboards. */
+  /**
+   * Counters for dashboards.
+   *
+   * @example
+   * ```ts
+   * interval(10_000).subscribe(() => console.log(group.stats()));
+   * ```
+   */
   stats(): StreamGroupStats {
     let queuedBytes = 0;
     for (const m of this.#members.values()) queuedBytes += m.bytes;

@@ -30,9 +30,13 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
  * @returns the error
  *
  * @example
- * ```ts
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { Status, timedOut } from 'rxstream';
+ *
  * const e = timedOut('connect', 5000);
- * console.log(e.status, (e.cause as NodeJS.ErrnoException).code); // SysError ETIMEDOUT
+ * assert.equal(e.status, Status.SysError);
+ * assert.equal((e.cause as NodeJS.ErrnoException).code, 'ETIMEDOUT'); // as the kernel's own
  * ```
  */
 export function timedOut(what: string, ms: number): StreamError {
@@ -79,6 +83,18 @@ export interface ConnectLimit {
  * @example
  * ```ts
  * limitConnect(connectTCP(7000, 'db.internal'), { connectTimeout: 3000 }).subscribe();
+ * ```
+ *
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { Status, StreamError, limitConnect } from 'rxstream';
+ * import { NEVER, firstValueFrom } from 'rxjs';
+ *
+ * // An attempt that never connects gives up after connectTimeout.
+ * const attempt = firstValueFrom(limitConnect(NEVER, { connectTimeout: 50 }));
+ * const error: unknown = await attempt.catch((e: unknown) => e);
+ * assert.ok(StreamError.is(error) && error.status === Status.SysError);
  * ```
  */
 export function limitConnect<T>(connect$: Observable<T>, limit: ConnectLimit = {}): Observable<T> {

@@ -14,7 +14,7 @@ import type { Stream } from '../stream';
  *
  * @example
  * ```ts
- * reconnecting(connect, { maxQueued: DEFAULT_MAX_QUEUED * 4 });
+ * reconnecting(() => connectTCP(port, '127.0.0.1'), { maxQueued: DEFAULT_MAX_QUEUED * 4 });
  * ```
  */
 export const DEFAULT_MAX_QUEUED = 1024 * 1024;

@@ -46,7 +46,15 @@ export class IntoConsumer extends SelfDetaching<ReadConsumer> {
 /** The one read-side operation: a `reads$` subscription or a pending `read()`. */
 export type ReadConsumer = ChunksConsumer | IntoConsumer;
 
-/** Result of a try-once call. */
+/**
+ * Result of a try-once call (`tryRead`, `tryWrite`): a status and a byte count.
+ *
+ * @example
+ * ```ts
+ * const r: TryResult = stream.tryWrite(buf);
+ * if (r.status === Status.OK && r.bytes < buf.length) console.log('send buffer full: wait for writable$');
+ * ```
+ */
 export interface TryResult {
   /** OK, or why not. */
   readonly status: Status;
@@ -278,13 +286,20 @@ export class ReadSide {
     for (const sub of this.#watchers) this.#tell(sub);
   }
 
-  /** Errors the consumer and completes the watchers (destroy). */
+  /**
+   * Ends the consumer and completes the watchers (destroy): a pending
+   * `read` errors with `reason` (code 2, as the reference module's futures);
+   * a `reads$` completes, as a `net.Socket` destroyed without an error emits
+   * no 'error' — the caller ended it, and a subscriber without an error
+   * callback must not take the process down with it.
+   */
   shutdown(reason: StreamError): void {
     this.#closed = reason;
     const consumer = this.#consumer;
     this.#consumer = null;
     this.#flowing = false;
-    consumer?.sub.error(reason);
+    if (consumer?.kind === 'chunks') consumer.sub.complete();
+    else consumer?.sub.error(reason);
     for (const sub of this.#watchers) sub.complete();
     this.#watchers.clear();
   }

@@ -67,4 +67,10 @@ export class NodeSocketControl implements SocketControl {
   tlsInfo(): TlsInfo | null {
     return this.#socket instanceof TLSSocket ? tlsInfoOf(this.#socket) : null;
   }
+
+  /** @internal The socket's native handle (TCPWrap, TLSWrap, PipeWrap), or null once closed. */
+  nativeHandle(): object | null {
+    const handle: unknown = Reflect.get(this.#socket, '_handle');
+    return typeof handle === 'object' && handle !== null ? handle : null;
+  }
 }

@@ -13,7 +13,7 @@ import type * as net from 'node:net';
  * ignore them).
  *
  * @example
- * ```ts
+ * ```ts runnable
  * const options: SocketOptions = { noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 };
  * connectTCP(port, '127.0.0.1', options).subscribe((stream) => stream.destroy());
  * ```

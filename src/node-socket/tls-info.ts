@@ -10,9 +10,16 @@ import type * as tls from 'node:tls';
  * What a TLS stream negotiated and who its peer is (`stream.tlsInfo()`).
  *
  * @example
- * ```ts
- * const info: TlsInfo | null = stream.tlsInfo();
- * if (info !== null) console.log(info.protocol, info.cipher?.name, info.authorized);
+ * ```ts runnable
+ * connectTLS({ host: 'localhost', servername: 'localhost', port: tlsPort, ca }).subscribe((stream) => {
+ *   const info: TlsInfo | null = stream.tlsInfo();
+ *   if (info !== null) {
+ *     console.log(info.protocol, info.cipher?.name, info.alpnProtocol, info.servername); // TLSv1.3 … null localhost
+ *     console.log(info.authorized, info.authorizationError); // true null: verified against `ca`
+ *     console.log(info.peerCertificate?.subject.CN); // whom the certificate is for
+ *   }
+ *   stream.close().subscribe();
+ * });
  * ```
  */
 export interface TlsInfo {

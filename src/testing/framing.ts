@@ -21,8 +21,11 @@ import { FrameReader } from '../codecs/frames';
  * @returns the pieces, whose concatenation is `data`
  *
  * @example
- * ```ts
- * splitAt('PING\nPONG\n', [2, 7]); // ['PI', 'NG\nPO', 'NG\n'] as Buffers
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { splitAt } from 'rxstream/testing';
+ *
+ * deepStrictEqual(splitAt('PING\nPONG\n', [2, 7]).map(String), ['PI', 'NG\nPO', 'NG\n']);
  * ```
  */
 export function splitAt(data: Uint8Array | string, points: readonly number[]): Buffer[] {
@@ -39,7 +42,16 @@ export function splitAt(data: Uint8Array | string, points: readonly number[]): B
   return out;
 }
 
-/** Options of {@link chunkMarbles}. */
+/**
+ * Options of {@link chunkMarbles}: `gap` frames per chunk, and whether the
+ * script `end`s with the peer's end of stream.
+ *
+ * @example
+ * ```ts
+ * const { marbles, values } = chunkMarbles(splitAt('ab', [1]), { gap: 3, end: false });
+ * peer.script(marbles, values); // 'a' at frame 0, 'b' at frame 3, no end of stream
+ * ```
+ */
 export interface ChunkMarblesOptions {
   /** Frames between two chunks (default 1: one chunk per frame). */
   gap?: number;
@@ -57,9 +69,20 @@ export interface ChunkMarblesOptions {
  * @returns `{ marbles, values }`
  *
  * @example
- * ```ts
- * const { marbles, values } = chunkMarbles(splitAt('a\nb\n', [1, 3]));
- * peer.script(marbles, values); // 'abc|' with a = 'a', b = '\nb', c = '\n'
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { lines } from 'rxstream';
+ * import { chunkMarbles, createTestPeer, splitAt } from 'rxstream/testing';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+ * testScheduler.run(({ expectObservable }) => {
+ *   const peer = createTestPeer({ scheduler: testScheduler });
+ *   // 'PI' at frame 0, 'NG\nPO' at 1, 'NG\n' at 2, the end at 3 (the letters are generated)
+ *   const { marbles, values } = chunkMarbles(splitAt('PING\nPONG\n', [2, 7]));
+ *   peer.script(marbles, values);
+ *   expectObservable(peer.stream.frames(lines())).toBe('-ab|', { a: 'PING', b: 'PONG' });
+ * });
  * ```
  */
 export function chunkMarbles(
@@ -78,7 +101,16 @@ export function chunkMarbles(
   return { marbles, values };
 }
 
-/** What {@link decodeFrames} found. */
+/**
+ * What {@link decodeFrames} found: the `frames`, the `rest` of the bytes,
+ * and the `error` the frames would end with.
+ *
+ * @example
+ * ```ts
+ * const { frames, rest, error } = decodeFrames(lines(), [peer.received()], { end: true });
+ * if (error !== undefined) console.log(`after ${frames.length} lines, ${rest.length} bytes left`);
+ * ```
+ */
 export interface DecodedFrames<T> {
   /** The frames, in order. */
   readonly frames: T[];
@@ -99,8 +131,16 @@ export interface DecodedFrames<T> {
  * @returns the frames, the bytes left, and the error if any
  *
  * @example
- * ```ts
- * expect(decodeFrames(lines(), [peer.received()]).frames).toEqual(['HELLO', 'QUIT']);
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { lines, Status, StreamError } from 'rxstream';
+ * import { decodeFrames, splitAt } from 'rxstream/testing';
+ *
+ * const pieces = splitAt('HELLO\nQU', [3]); // 'HEL', 'LO\nQU'
+ * const open = decodeFrames(lines(), pieces);
+ * deepStrictEqual([open.frames, String(open.rest), open.error], [['HELLO'], 'QU', undefined]);
+ * const ended = decodeFrames(lines(), pieces, { end: true }); // as if the peer ended here
+ * deepStrictEqual(StreamError.is(ended.error) && ended.error.status, Status.StreamClosed);
  * ```
  */
 export function decodeFrames<T>(
@@ -149,8 +189,21 @@ export function decodeFrames<T>(
  * @returns an operator `Observable<Uint8Array>` → `Observable<T>`
  *
  * @example
- * ```ts
- * expectObservable(peer.written$.pipe(decoded(lines()))).toBe('a-b', { a: 'HELLO', b: 'QUIT' });
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { lines } from 'rxstream';
+ * import { createTestPeer, decoded } from 'rxstream/testing';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+ * testScheduler.run(({ expectObservable }) => {
+ *   const peer = createTestPeer({ scheduler: testScheduler });
+ *   testScheduler.schedule(() => peer.stream.tryWrite(Buffer.from('HEL')), 0);
+ *   testScheduler.schedule(() => peer.stream.tryWrite(Buffer.from('LO\nQUIT\n')), 2);
+ *   testScheduler.schedule(() => peer.stream.shutdownWrite(), 6);
+ *   const want = { h: 'HELLO', q: 'QUIT' };
+ *   expectObservable(peer.written$.pipe(decoded(lines()))).toBe('--(hq)|', want);
+ * });
  * ```
  */
 export function decoded<T>(codec: Codec<T>): OperatorFunction<Uint8Array, T> {
@@ -170,7 +223,21 @@ export function decoded<T>(codec: Codec<T>): OperatorFunction<Uint8Array, T> {
 
 function ignore(): void {}
 
-/** What {@link streamErrorLike} compares. */
+/**
+ * What {@link streamErrorLike} compares: `status`, `code` and a `message`
+ * pattern, each optional (an empty pattern matches any `StreamError`).
+ *
+ * @example
+ * ```ts
+ * // in a jasmine or Jest spec: the peer ends inside a line, so frames() errors StreamClosed (code 2)
+ * const pattern: StreamErrorPattern = { status: Status.StreamClosed, code: 2, message: /inside/ };
+ * testScheduler.run(({ expectObservable }) => {
+ *   const peer = createTestPeer({ scheduler: testScheduler });
+ *   peer.script('-a-|', { a: 'no newline' });
+ *   expectObservable(peer.stream.frames(lines())).toBe('---#', undefined, streamErrorLike(pattern));
+ * });
+ * ```
+ */
 export interface StreamErrorPattern {
   /** The status it must have. */
   status?: Status;
@@ -180,10 +247,45 @@ export interface StreamErrorPattern {
   message?: RegExp | string;
 }
 
-/** An asymmetric matcher (jasmine and Jest both call `asymmetricMatch`). */
+/**
+ * An asymmetric matcher (jasmine and Jest both call `asymmetricMatch`).
+ *
+ * @example
+ * ```ts
+ * const closed: StreamErrorMatcher = streamErrorLike({ status: Status.StreamClosed });
+ * peer.stream.reads$.subscribe({ error: (e: unknown) => console.log(closed.asymmetricMatch(e)) });
+ * ```
+ */
 export interface StreamErrorMatcher {
+  /**
+   * True when `actual` is a `StreamError` with the pattern's status, code
+   * and message; what `toEqual` calls. Usable without a test framework too.
+   *
+   * @example
+   * ```ts
+   * const refused = streamErrorLike({ code: 3 });
+   * if (refused.asymmetricMatch(stream.lastError)) console.log('refused, not failed');
+   * ```
+   */
   asymmetricMatch(actual: unknown): boolean;
+  /**
+   * How jasmine shows the matcher in a failure message.
+   *
+   * @example
+   * ```ts
+   * streamErrorLike({ code: 2 }).jasmineToString(); // '<StreamError like {"code":2}>'
+   * ```
+   */
   jasmineToString(): string;
+  /**
+   * The pattern as text (what Jest and a `String()` show).
+   *
+   * @example
+   * ```ts
+   * console.log(String(streamErrorLike({ status: Status.Invalid, message: /maxLength/ })));
+   * // StreamError like {"status":"Invalid","message":"/maxLength/"}
+   * ```
+   */
   toString(): string;
 }
 
@@ -197,8 +299,14 @@ export interface StreamErrorMatcher {
  * @returns an asymmetric matcher
  *
  * @example
- * ```ts
- * expect(error).toEqual(streamErrorLike({ status: Status.Invalid, code: 3, message: /maxLength/ }));
+ * ```ts runnable
+ * import { ok } from 'node:assert/strict';
+ * import { lines, Status } from 'rxstream';
+ * import { decodeFrames, streamErrorLike } from 'rxstream/testing';
+ *
+ * const { error } = decodeFrames(lines({ maxLength: 4 }), [Buffer.from('TOO LONG\n')]);
+ * // in a jasmine or Jest spec: expect(error).toEqual(streamErrorLike({ … }))
+ * ok(streamErrorLike({ status: Status.Invalid, code: 3, message: /maxLength/ }).asymmetricMatch(error));
  * ```
  */
 export function streamErrorLike(pattern: StreamErrorPattern): StreamErrorMatcher {

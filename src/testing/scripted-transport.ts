@@ -9,7 +9,23 @@ import { ReplaySubject, type SchedulerLike } from 'rxjs';
 import { StreamKind } from '../status';
 import type { RenegotiateOptions, Transport, TransportEvents } from '../transport';
 
-/** The error value `written$` errors with when the stream is destroyed without an end of stream. */
+/**
+ * The error value `written$` errors with when the stream is destroyed without an end of stream.
+ *
+ * @example
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { STREAM_DESTROYED, createTestPeer } from 'rxstream/testing';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+ * testScheduler.run(({ expectObservable }) => {
+ *   const peer = createTestPeer({ scheduler: testScheduler });
+ *   testScheduler.schedule(() => peer.stream.destroy(), 3);
+ *   expectObservable(peer.written$).toBe('---#', undefined, STREAM_DESTROYED);
+ * });
+ * ```
+ */
 export const STREAM_DESTROYED = 'destroyed';
 
 type Inbound = Buffer | 'end' | 'close';
@@ -21,26 +37,143 @@ type Inbound = Buffer | 'end' | 'close';
  * dropped, as the kernel drops them). Outbound writes are recorded and
  * complete on the scheduler in the same frame, unless the peer stopped
  * reading.
+ *
+ * {@link createTestPeer} wraps one in a {@link TestPeer}; use it directly to
+ * put your own {@link Stream} (or a wrapper of one) over a scripted transport.
+ *
+ * @example
+ * ```ts runnable
+ * import { deepStrictEqual } from 'node:assert/strict';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { Stream } from 'rxstream';
+ * import { ScriptedTransport } from 'rxstream/testing';
+ *
+ * const testScheduler = new TestScheduler((actual, expected) => deepStrictEqual(actual, expected));
+ * const t = new ScriptedTransport(testScheduler);
+ * const stream = new Stream(t, { scheduler: testScheduler });
+ * const got: string[] = [];
+ * stream.reads$.subscribe((chunk) => got.push(String(chunk)));
+ * t.arrive(Buffer.from('PING\n'));
+ * stream.tryWrite(Buffer.from('PONG\n'));
+ * testScheduler.flush();
+ * deepStrictEqual(got, ['PING\n']);
+ * deepStrictEqual(t.written.map(String), ['PONG\n']);
+ * t.arrive('end'); // the peer's FIN: reads$ completes
+ * stream.close().subscribe(() => deepStrictEqual(t.gone, true));
+ * testScheduler.flush();
+ * ```
  */
 export class ScriptedTransport implements Transport {
+  /**
+   * TLSStream when made with `tls`, else Memory.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, true);
+   * console.log(t.kind); // 'TLSStream' (without `tls`: 'Memory')
+   * ```
+   */
   readonly kind: StreamKind;
+  /**
+   * Always -1: no file descriptor.
+   *
+   * @example
+   * ```ts
+   * console.log(new ScriptedTransport(testScheduler).fd); // -1
+   * ```
+   */
   readonly fd = -1;
+  /**
+   * As made (the constructor's `lingers`): whether the stream's `close()`
+   * waits for the peer's end.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, false, true);
+   * const stream = new Stream(t, { scheduler: testScheduler, closeTimeout: 50 });
+   * stream.close().subscribe(); // done at t.arrive('end'), or after 50 ms
+   * ```
+   */
   readonly lingers: boolean;
   /**
    * Each write of the stream (its chunks joined), at the frame it happened;
    * completes at the end of stream. Replays to late subscribers, so a
    * subscription made in frame 0 sees the writes of frame 0.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * t.writes.pipe(map(String)).subscribe({
+   *   next: (text) => console.log('wrote', text),
+   *   complete: () => console.log('end of stream'),
+   * });
+   * ```
    */
   readonly writes = new ReplaySubject<Buffer>();
-  /** Every byte written so far, in order. */
+  /**
+   * Every byte written so far, in order: one Buffer per write.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * stream.tryWrite(Buffer.from('hi'));
+   * testScheduler.flush();
+   * console.log(Buffer.concat(t.written).toString()); // 'hi'
+   * ```
+   */
   readonly written: Buffer[] = [];
-  /** True once the stream sent its end of stream. */
+  /**
+   * True once the stream sent its end of stream.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * stream.shutdownWrite();
+   * testScheduler.flush();
+   * console.log(t.ended); // true
+   * ```
+   */
   ended = false;
-  /** True once the stream destroyed (or released) the transport. */
+  /**
+   * True once the stream destroyed (or released) the transport, or it closed.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * stream.destroy();
+   * console.log(t.gone); // true
+   * ```
+   */
   gone = false;
-  /** What a sync-mode `destroy()` handed back unread, or null. */
+  /**
+   * What a sync-mode `destroy()` handed back unread, or null.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * const watching = stream.readable$.subscribe(); // the stream takes the bytes in
+   * t.arrive(Buffer.from('unread'));
+   * testScheduler.flush();
+   * watching.unsubscribe();
+   * stream.destroy(); // sync mode: the bytes it had not read go back
+   * console.log(String(t.released?.[0])); // 'unread'
+   * ```
+   */
   released: Buffer[] | null = null;
-  /** The options of each `renegotiate()` call the stream made. */
+  /**
+   * The options of each `renegotiate()` call the stream made.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, true);
+   * new Stream(t, { scheduler: testScheduler }).renegotiate({ requestCert: true }).subscribe();
+   * console.log(t.renegotiations); // [{ requestCert: true }]
+   * ```
+   */
   readonly renegotiations: RenegotiateOptions[] = [];
   #events: TransportEvents | null = null;
   #inbox: Inbound[] = [];
@@ -64,23 +197,79 @@ export class ScriptedTransport implements Transport {
     if (!tls) this.renegotiate = undefined;
   }
 
+  /**
+   * True during a renegotiation window (the stream's `renegotiate()`, or
+   * {@link ScriptedTransport.setRenegotiating}).
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, true);
+   * t.setRenegotiating(true);
+   * console.log(t.renegotiating); // true: tryRead answers WouldBlock once received bytes are read
+   * ```
+   */
   get renegotiating(): boolean {
     return this.#renegotiating;
   }
 
+  /**
+   * Starts reporting to `events`, paused (`new Stream(t)` calls it).
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents; // what new Stream(t) passes
+   * const t = new ScriptedTransport(testScheduler);
+   * t.start(events);
+   * ```
+   */
   start(events: TransportEvents): void {
     this.#events = events;
   }
 
+  /**
+   * Lets arrived bytes flow to `events.data` (the stream calls it when it reads).
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents; // what new Stream(t) passes
+   * const t = new ScriptedTransport(testScheduler);
+   * t.start(events);
+   * t.arrive(Buffer.from('held'));
+   * t.resume(); // events.data gets 'held' now
+   * ```
+   */
   resume(): void {
     this.#paused = false;
     this.#drain();
   }
 
+  /**
+   * Holds arriving bytes (the stream calls it when nothing reads).
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents; // what new Stream(t) passes
+   * const t = new ScriptedTransport(testScheduler);
+   * t.start(events);
+   * t.pause();
+   * t.arrive(Buffer.from('waits')); // events.data is not called until resume()
+   * ```
+   */
   pause(): void {
     this.#paused = true;
   }
 
+  /**
+   * Records the chunks, joined, as one write; `done` on the scheduler (held
+   * while the peer does not read). Returns false while the peer does not read.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * t.write([Buffer.from('a'), Buffer.from('b')], (error) => console.log(error ?? 'done'));
+   * console.log(String(t.written[0])); // 'ab'
+   * ```
+   */
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     if (this.#failNextWrite !== null) {
       const { error } = this.#failNextWrite;
@@ -96,12 +285,33 @@ export class ScriptedTransport implements Transport {
     return this.#peerReading;
   }
 
+  /**
+   * Records the end of stream (`ended`; `writes` completes); `done` on the scheduler.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * t.end(() => console.log('FIN has left'));
+   * console.log(t.ended); // true
+   * ```
+   */
   end(done: (error?: unknown) => void): void {
     this.ended = true;
     this.writes.complete();
     this.#complete(() => done());
   }
 
+  /**
+   * Lets go at once (`gone`); no event follows. `writes` errors with
+   * {@link STREAM_DESTROYED} unless the end was sent.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * t.writes.subscribe({ error: (e: unknown) => console.log(e === STREAM_DESTROYED) }); // true
+   * t.destroy();
+   * ```
+   */
   destroy(): void {
     if (this.gone) return;
     this.gone = true;
@@ -110,11 +320,32 @@ export class ScriptedTransport implements Transport {
     if (!this.ended) this.writes.error(STREAM_DESTROYED);
   }
 
+  /**
+   * Records `unread` in `released`, then destroys (what a sync-mode `stream.destroy()` calls).
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * t.release([Buffer.from('unread')]);
+   * console.log(String(t.released?.[0]), t.gone); // 'unread' true
+   * ```
+   */
   release(unread: readonly Buffer[]): void {
     this.released = [...unread];
     this.destroy();
   }
 
+  /**
+   * Records `options` and opens a renegotiation window; `done` when
+   * {@link ScriptedTransport.setRenegotiating} closes it. Absent without `tls`.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, true);
+   * t.renegotiate?.({ requestCert: true }, (error) => console.log(error ?? 'renegotiated'));
+   * t.setRenegotiating(false); // ends the window: done, on the scheduler
+   * ```
+   */
   renegotiate?(options: RenegotiateOptions, done: (error?: unknown) => void): void {
     this.renegotiations.push(options);
     this.#renegotiating = true;
@@ -123,14 +354,37 @@ export class ScriptedTransport implements Transport {
 
   // ---- driven by the peer ----
 
-  /** Bytes from the peer (they wait while the stream is paused or a renegotiation runs). */
+  /**
+   * Bytes from the peer (they wait while the stream is paused or a
+   * renegotiation runs), its end of stream (`'end'`), or a clean close of the
+   * connection (`'close'`).
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * t.arrive(Buffer.from('bye'));
+   * t.arrive('end');
+   * stream.reads$.subscribe({ complete: () => console.log('peer ended') });
+   * ```
+   */
   arrive(item: Buffer | 'end' | 'close'): void {
     if (this.gone) return;
     this.#inbox.push(item);
     this.#drain();
   }
 
-  /** Reports `error` to the stream now (a reset: undelivered bytes are dropped). */
+  /**
+   * Reports `error` to the stream now (a reset: undelivered bytes are dropped).
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * t.fail(sysError('ECONNRESET'));
+   * console.log(stream.lastError?.status); // 'SysError'
+   * ```
+   */
   fail(error: unknown): void {
     const events = this.#events;
     if (this.gone || events === null) return;
@@ -138,7 +392,17 @@ export class ScriptedTransport implements Transport {
     events.error(error);
   }
 
-  /** Opens or closes a renegotiation window; a failure ends a pending `renegotiate()` with it. */
+  /**
+   * Opens or closes a renegotiation window; a failure ends a pending `renegotiate()` with it.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler, true);
+   * t.setRenegotiating(true);
+   * t.arrive(Buffer.from('held')); // waits for the window's end
+   * t.setRenegotiating(false, tlsError()); // a pending renegotiate() errors TLSError
+   * ```
+   */
   setRenegotiating(on: boolean, error?: unknown): void {
     this.#renegotiating = on;
     if (on) return;
@@ -148,7 +412,18 @@ export class ScriptedTransport implements Transport {
     this.#drain();
   }
 
-  /** The peer stops or starts reading: write completions are held meanwhile. */
+  /**
+   * The peer stops or starts reading: write completions are held meanwhile.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler, sendBufferSize: 4 });
+   * t.setPeerReading(false);
+   * stream.writeAll(Buffer.from('12345678')).subscribe(() => console.log('written')); // 4 wait
+   * testScheduler.schedule(() => t.setPeerReading(true), 5); // logs at frame 5
+   * ```
+   */
   setPeerReading(on: boolean): void {
     this.#peerReading = on;
     if (!on) return;
@@ -157,7 +432,19 @@ export class ScriptedTransport implements Transport {
     for (const work of held) this.#later(work);
   }
 
-  /** Makes the next write fail with `error`. */
+  /**
+   * Makes the next write fail with `error`.
+   *
+   * @example
+   * ```ts
+   * const t = new ScriptedTransport(testScheduler);
+   * const stream = new Stream(t, { scheduler: testScheduler });
+   * t.failNextWrite(sysError('EPIPE'));
+   * stream.tryWrite(Buffer.from('doomed'));
+   * testScheduler.flush();
+   * console.log(stream.state, stream.lastError?.status); // 'Error' 'SysError'
+   * ```
+   */
   failNextWrite(error: unknown): void {
     this.#failNextWrite = { error };
   }

@@ -52,10 +52,52 @@ export type { SocketStyleError, ErrorSide } from './node-error';
  * @returns a {@link SocketDuplex} of Buffers
  *
  * @example
- * ```ts
- * await pipeline(fs.createReadStream('big.bin'), toDuplex(stream), fs.createWriteStream('echo.bin'));
- * const agent = new http.Agent({ keepAlive: true });
- * agent.createConnection = () => toDuplex(connectTCP(8080, '127.0.0.1'));
+ * ```ts runnable
+ * // Node's pipeline() through the echo peer: the Duplex ends its side, the peer's end ends it.
+ * import assert from 'node:assert/strict';
+ * import { Readable, Writable } from 'node:stream';
+ * import { pipeline } from 'node:stream/promises';
+ * import { connectTCP, toDuplex } from 'rxstream';
+ *
+ * const received: Buffer[] = [];
+ * const sink = new Writable({
+ *   write(chunk: Buffer, _encoding, done) {
+ *     received.push(chunk);
+ *     done();
+ *   },
+ * });
+ * const source = Readable.from([Buffer.from('big '), Buffer.from('file')]);
+ * await pipeline(source, toDuplex(connectTCP(port, '127.0.0.1')), sink);
+ * assert.equal(Buffer.concat(received).toString(), 'big file');
+ * ```
+ *
+ * @example
+ * ```ts runnable
+ * // Node's http, both ends: a server on listenTCP streams, a client on a connectTCP one.
+ * import assert from 'node:assert/strict';
+ * import * as http from 'node:http';
+ * import type { AddressInfo } from 'node:net';
+ * import { ServerInfo, connectTCP, listenTCP, toDuplex } from 'rxstream';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const app = http.createServer((req, res) => res.end(`hello ${req.url}`));
+ * const server = new ServerInfo();
+ * const accepting = listenTCP(0, '127.0.0.1', { server }).subscribe((s) =>
+ *   app.emit('connection', toDuplex(s)),
+ * );
+ * const { port: appPort } = (await firstValueFrom(server.address$)) as AddressInfo;
+ * const body = await new Promise<string>((resolve, reject) => {
+ *   const createConnection = () => toDuplex(connectTCP(appPort, '127.0.0.1'));
+ *   http
+ *     .get({ path: '/docs', createConnection }, (res) => {
+ *       let text = '';
+ *       res.setEncoding('utf8').on('data', (d: string) => (text += d));
+ *       res.on('end', () => resolve(text));
+ *     })
+ *     .on('error', reject);
+ * });
+ * assert.equal(body, 'hello /docs');
+ * accepting.unsubscribe();
  * ```
  */
 export function toDuplex(

@@ -17,6 +17,7 @@ import { Status } from '../../status';
  * ```ts
  * duplex.on('error', (e: SocketStyleError) => {
  *   if (e.code === 'ECONNRESET') console.log('reset; status', e.cause.status);
+ *   else console.log(e.code, e.syscall ?? '-', e.errno ?? '-'); // e.g. ECONNREFUSED connect -111
  * });
  * ```
  */
@@ -71,6 +72,16 @@ function codes(closed: string): Readonly<Record<Status, string>> {
  * @example
  * ```ts
  * stream.reads$.subscribe({ error: (e) => duplex.destroy(toNodeError(e, 'read')) });
+ * ```
+ *
+ * @example
+ * ```ts runnable
+ * import assert from 'node:assert/strict';
+ * import { Status, StreamError, toNodeError } from 'rxstream';
+ *
+ * const closed = new StreamError(Status.StreamClosed, 'the stream was closed');
+ * assert.equal((toNodeError(closed, 'write') as NodeJS.ErrnoException).code, 'EPIPE');
+ * assert.equal((toNodeError(closed, 'read') as NodeJS.ErrnoException).code, 'ECONNRESET');
  * ```
  */
 export function toNodeError(error: unknown, side: ErrorSide): Error {

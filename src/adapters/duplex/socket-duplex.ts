@@ -19,6 +19,7 @@ import {
   type Work,
 } from './before-connect';
 import type { ToDuplexOptions } from './options';
+import { handOverHandle } from './hand-over';
 import { IdleTimer } from './idle-timer';
 import { toNodeError } from './node-error';
 
@@ -45,10 +46,15 @@ const JOIN_MAX = 64 * 1024;
  * `connect()`.
  *
  * @example
- * ```ts
- * const socket: SocketDuplex = toDuplex(connectTCP(5432, '127.0.0.1'));
+ * ```ts runnable
+ * import { connectTCP, toDuplex, type SocketDuplex } from 'rxstream';
+ *
+ * const socket: SocketDuplex = toDuplex(connectTCP(port, '127.0.0.1'));
  * socket.setNoDelay(true).setKeepAlive(true, 10_000);
- * socket.connect(() => console.log('connected to', socket.remoteAddress, socket.remotePort));
+ * socket.connect(() => {
+ *   console.log('connected to', socket.remoteAddress, socket.remotePort);
+ *   socket.destroy();
+ * });
  * ```
  */
 export class SocketDuplex extends Duplex {
@@ -65,6 +71,9 @@ export class SocketDuplex extends Duplex {
   #full = false; // push() refused while subscribing
   #timeout: number | undefined = undefined;
   readonly #idle = new IdleTimer(() => this.emit('timeout'));
+  readonly #handOver: boolean;
+  /** The native handle once handed over (then the stream is read no more). */
+  #handle: object | null = null;
 
   /**
    * @param source - a stream (owned from here on), or a cold observable that connects one
@@ -76,6 +85,7 @@ export class SocketDuplex extends Duplex {
       allowHalfOpen: options.allowHalfOpen ?? !lazy,
       readableHighWaterMark: READ_HIGH_WATER,
     });
+    this.#handOver = options.handOver === true;
     if (lazy) {
       this.#source = source;
       this.#before = new BeforeConnect();
@@ -87,64 +97,223 @@ export class SocketDuplex extends Duplex {
     }
   }
 
-  /** True from creation over an observable until connected (or destroyed), as `net.Socket`'s. */
+  /**
+   * @internal With `handOver`, the socket's native handle, which is what
+   * `http2` and `http.Server` look for to drive a socket from C++: asking
+   * for it hands the socket over (see `ToDuplexOptions.handOver`). Undefined
+   * otherwise, or while the stream cannot be handed over.
+   */
+  get _handle(): object | undefined {
+    if (this.#handle !== null) return this.#handle;
+    const stream = this.#stream;
+    if (!this.#handOver || stream === null || this.destroyed || this.writableLength > 0)
+      return undefined;
+    this.#reading?.unsubscribe(); // pauses the stream, losing nothing
+    this.#reading = null;
+    this.#handle = handOverHandle(stream, (chunk) => this.push(chunk));
+    return this.#handle ?? undefined;
+  }
+
+  /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
+  _unrefTimer(): void {
+    this.#idle.touch();
+  }
+
+  /**
+   * True from creation over an observable until connected (or destroyed), as `net.Socket`'s.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * assert.equal(sock.connecting, true); // over an observable: connects on first use
+   * sock.once('connect', () => {
+   *   assert.equal(sock.connecting, false);
+   *   sock.destroy();
+   * });
+   * ```
+   */
   get connecting(): boolean {
     return this.#connecting;
   }
 
-  /** True while there is no connection: not yet connected, or destroyed (as `net.Socket`'s). */
+  /**
+   * True while there is no connection: not yet connected, or destroyed (as `net.Socket`'s).
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { memoryPair, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(memoryPair()[0]);
+   * assert.equal(sock.pending, false); // over a stream: connected from the start
+   * sock.destroy();
+   * assert.equal(sock.pending, true);
+   * ```
+   */
   get pending(): boolean {
     return this.#stream === null || this.destroyed;
   }
 
-  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`, as `net.Socket`'s. */
+  /**
+   * `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`, as `net.Socket`'s.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * assert.equal(sock.readyState, 'opening');
+   * sock.connect(() => {
+   *   assert.equal(sock.readyState, 'open');
+   *   sock.end(); // half-close: 'readOnly' until the echo peer ends too
+   *   sock.resume().on('close', () => assert.equal(sock.readyState, 'closed'));
+   * });
+   * ```
+   */
   get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
     if (this.#connecting) return 'opening';
     if (this.readable) return this.writable ? 'open' : 'readOnly';
     return this.writable ? 'writeOnly' : 'closed';
   }
 
-  /** The idle time set by {@link SocketDuplex.setTimeout} (ms), or undefined. */
+  /**
+   * The idle time set by {@link SocketDuplex.setTimeout} (ms), or undefined.
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(stream).setTimeout(30_000);
+   * console.log(sock.timeout); // 30000
+   * ```
+   */
   get timeout(): number | undefined {
     return this.#timeout;
   }
 
-  /** The peer's address (undefined before the connection, and on IPC and memory streams). */
+  /**
+   * The peer's address (undefined before the connection, and on IPC and memory streams).
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.on('connect', () => console.log('peer', sock.remoteAddress)); // 127.0.0.1
+   * ```
+   */
   get remoteAddress(): string | undefined {
     return this.#stream?.remoteAddress;
   }
 
-  /** The peer's port. */
+  /**
+   * The peer's port.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.connect(() => {
+   *   assert.equal(sock.remotePort, port);
+   *   assert.equal(sock.remoteAddress, '127.0.0.1');
+   *   assert.equal(sock.remoteFamily, 'IPv4');
+   *   sock.destroy();
+   * });
+   * ```
+   */
   get remotePort(): number | undefined {
     return this.#stream?.remotePort;
   }
 
-  /** `'IPv4'` or `'IPv6'`. */
+  /**
+   * `'IPv4'` or `'IPv6'`.
+   *
+   * @example
+   * ```ts
+   * const v6 = toDuplex(stream).remoteFamily === 'IPv6';
+   * ```
+   */
   get remoteFamily(): string | undefined {
     return this.#stream?.remoteFamily;
   }
 
-  /** The local address. */
+  /**
+   * The local address.
+   *
+   * @example
+   * ```ts
+   * console.log(`${toDuplex(stream).localAddress} → ${toDuplex(stream).remoteAddress}`);
+   * ```
+   */
   get localAddress(): string | undefined {
     return this.#stream?.localAddress;
   }
 
-  /** The local port. */
+  /**
+   * The local port.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.connect(() => {
+   *   assert.ok((sock.localPort ?? 0) > 0); // the ephemeral port the kernel chose
+   *   assert.deepEqual(sock.address(), { address: sock.localAddress, port: sock.localPort, family: 'IPv4' });
+   *   sock.destroy();
+   * });
+   * ```
+   */
   get localPort(): number | undefined {
     return this.#stream?.localPort;
   }
 
-  /** Bytes the stream has delivered (0 before the connection). */
+  /**
+   * Bytes the stream has delivered (0 before the connection).
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.end('ping'); // the echo peer sends it back, then ends
+   * sock.on('data', () => undefined).on('end', () => {
+   *   assert.equal(sock.bytesWritten, 4);
+   *   assert.equal(sock.bytesRead, 4);
+   * });
+   * ```
+   */
   get bytesRead(): number {
     return this.#stream?.bytesRead ?? 0;
   }
 
-  /** Bytes the stream has accepted (0 before the connection; Node's own buffer not counted). */
+  /**
+   * Bytes the stream has accepted (0 before the connection; Node's own buffer not counted).
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(stream);
+   * sock.write('hello', () => console.log(sock.bytesWritten)); // 5 more than before
+   * ```
+   */
   get bytesWritten(): number {
     return this.#stream?.bytesWritten ?? 0;
   }
 
-  /** `{ address, family, port }` of the local end, or `{}` when there is none (as `net.Socket`'s). */
+  /**
+   * `{ address, family, port }` of the local end, or `{}` when there is none (as `net.Socket`'s).
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(stream);
+   * const local = sock.address();
+   * if ('port' in local) console.log(`bound to ${local.address}:${local.port} (${local.family})`);
+   * ```
+   */
   address(): AddressInfo | Record<string, never> {
     const address = this.localAddress;
     const port = this.localPort;
@@ -152,28 +321,60 @@ export class SocketDuplex extends Duplex {
     return { address, port, family: isIPv6(address) ? 'IPv6' : 'IPv4' };
   }
 
-  /** Sets TCP_NODELAY (default true); before the connection, on connection. */
+  /**
+   * Sets TCP_NODELAY (default true); before the connection, on connection.
+   *
+   * @example
+   * ```ts
+   * toDuplex(connectTCP(port, '127.0.0.1')).setNoDelay(); // applied once connected
+   * ```
+   */
   setNoDelay(noDelay = true): this {
     if (this.#before !== null) this.#before.noDelay(noDelay);
     else this.#stream?.setNoDelay(noDelay);
     return this;
   }
 
-  /** Sets TCP keep-alive (default off) and its initial delay in ms. */
+  /**
+   * Sets TCP keep-alive (default off) and its initial delay in ms.
+   *
+   * @example
+   * ```ts
+   * toDuplex(stream).setKeepAlive(true, 60_000); // probe after a minute of silence
+   * ```
+   */
   setKeepAlive(enable = false, initialDelay = 0): this {
     if (this.#before !== null) this.#before.keepAlive(enable, initialDelay);
     else this.#stream?.setKeepAlive(enable, initialDelay);
     return this;
   }
 
-  /** Lets the socket keep the process alive (the default). */
+  /**
+   * Lets the socket keep the process alive (the default).
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(stream).unref();
+   * sock.on('data', () => sock.ref()); // busy again: keep the process up
+   * ```
+   */
   ref(): this {
     if (this.#before !== null) this.#before.ref(true);
     else this.#stream?.ref();
     return this;
   }
 
-  /** Lets the process exit while this socket is all that is left (idle pooled connections). */
+  /**
+   * Lets the process exit while this socket is all that is left (idle pooled connections).
+   *
+   * @example
+   * ```ts runnable
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * // Reading, this connection would keep the process alive; unref'd, the process may exit.
+   * toDuplex(connectTCP(port, '127.0.0.1')).unref().resume();
+   * ```
+   */
   unref(): this {
     if (this.#before !== null) this.#before.ref(false);
     else this.#stream?.unref();
@@ -187,6 +388,18 @@ export class SocketDuplex extends Duplex {
    * The timer never keeps the process alive.
    *
    * @throws RangeError (`ERR_OUT_OF_RANGE`) for a negative or non-finite `ms`.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.setTimeout(50, () => sock.destroy()); // nothing read or written for 50 ms: give up
+   * assert.equal(sock.timeout, 50);
+   * sock.on('close', () => assert.equal(sock.destroyed, true));
+   * sock.resume(); // reading: the echo peer sends nothing, so the timeout fires
+   * ```
    */
   setTimeout(ms: number, callback?: () => void): this {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
@@ -210,6 +423,19 @@ export class SocketDuplex extends Duplex {
    * for TLS, and `'ready'`. On a Duplex that is already connected (made over
    * a stream, or connected before) it emits `'connect'` and `'ready'` on the
    * next tick, for clients (`pg`) that always call `connect()`.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.connect(port, '127.0.0.1', () => {
+   *   // the arguments are ignored: the target is the observable's
+   *   assert.equal(sock.remotePort, port);
+   *   sock.destroy();
+   * });
+   * ```
    */
   connect(...args: unknown[]): this {
     const listener = args[args.length - 1];
@@ -232,7 +458,7 @@ export class SocketDuplex extends Duplex {
       this.#startConnect();
       return;
     }
-    if (this.#reading !== null || this.#subscribing) return;
+    if (this.#reading !== null || this.#subscribing || this.#handle !== null) return;
     this.#subscribing = true;
     this.#full = false;
     const sub = stream.reads$.subscribe(this.#reader);
