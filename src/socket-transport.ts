@@ -66,7 +66,6 @@ let shared: Buffer | null = null;
 class LendingReader {
   /** The buffer of this socket's own for the next read, or null for the shared one. */
   own: Buffer | null = null;
-  #size = READ_BUFFER; // bytes of the next buffer of its own
   #held = 0; // bytes of large reads the consumer held on to lately
   #letGo = 0; // reads in a row the consumer let go of
   #target: SocketTransport | null = null;
@@ -113,22 +112,11 @@ class LendingReader {
     if (this.#held > TO_OWN_AFTER && full) {
       // The last one is the stream's now, unless it was copied out: then it is reused.
       // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
-      // After a kept full one of its own, a larger one: the kernel keeps up, so fewer and
-      // larger reads.
-      if (this.own === null) this.own = allocateOrNull((this.#size = READ_BUFFER));
-      else if (outcome === 'kept') this.own = allocateOrNull((this.#size = grown(this.#size)));
+      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(READ_BUFFER);
     } else {
       this.own = null;
     }
   }
-}
-
-/** Largest buffer of a socket's own (grown while its reads fill theirs). */
-const OWN_MAX = 512 * 1024;
-
-/** The size of a socket's next buffer after a full one of `size`. */
-function grown(size: number): number {
-  return Math.min(size * 2, OWN_MAX);
 }
 
 /**
