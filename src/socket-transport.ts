@@ -96,7 +96,7 @@ class LendingReader {
 
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
-    const view = buf.subarray(0, n);
+    const view = n === buf.length ? buf : buf.subarray(0, n); // a full read needs no new view
     this.release();
     if (this.#target === null) this.#keepEarly(view);
     else {
