@@ -143,7 +143,7 @@ class LendingReader {
 }
 
 /** Bytes of buffers of their own that sockets may wait for data with (see #settle). */
-const WAIT_BUDGET = 8 * 1024 * 1024;
+const WAIT_BUDGET = 2 * 1024 * 1024;
 let waiting = 0;
 
 /**
