@@ -9,7 +9,7 @@ import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat, smallWritesFlat100k } from './small-writes';
 import { tcpRecv } from './tcp-recv';
-import { tcpRecvInto } from './tcp-recv-into';
+import { tcpRecvInto, tcpRecvIntoData } from './tcp-recv-into';
 import { tcpSend, tcpSendFlat } from './tcp-send';
 import { tlsRecv, tlsSend } from './tls-bulk';
 
@@ -18,6 +18,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
   return [
     tcpRecv,
     tcpRecvInto,
+    tcpRecvIntoData,
     tcpSend,
     tcpSendFlat,
     smallWrites,

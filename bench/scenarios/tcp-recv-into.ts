@@ -1,7 +1,10 @@
-/** Bulk TCP receive into a caller buffer: `tryRead` loop against `net` `onread` buffer reuse. */
+/**
+ * Bulk TCP receive into a caller buffer: `tryRead` loop against `net`
+ * `onread` buffer reuse, and against `socket.on('data')`.
+ */
 import * as net from 'node:net';
 import { HOST, encodeRequest } from '../protocol';
-import { closeRaw } from '../raw-net';
+import { closeRaw, connectRaw, rawReceive } from '../raw-net';
 import { connectRx, drainTryRead, withStream } from '../rx-net';
 import type { Subscription } from 'rxjs';
 import type { Stream } from '../../src';
@@ -77,5 +80,25 @@ export const tcpRecvInto: Scenario = {
   byteRate: true,
   target: () => ({ kind: 'ratio-at-least', min: 0.9 }),
   raw,
+  rx,
+};
+
+async function rawData(ctx: BenchContext): Promise<Measurement> {
+  const bytes = ctx.config.bulkBytes;
+  const socket = await connectRaw(ctx.ports.source);
+  const [got, seconds] = await rawReceive(socket, bytes);
+  await closeRaw(socket);
+  return byteRate(got, seconds, bytes);
+}
+
+/** The same `tryRead` loop against the `'data'` event path (what most Node code uses). */
+export const tcpRecvIntoData: Scenario = {
+  id: 'tcp-recv-into-data',
+  title: "TCP receive into caller buffer: tryRead loop vs on('data')",
+  unit: 'MiB/s',
+  higherIsBetter: true,
+  byteRate: true,
+  target: () => ({ kind: 'ratio-at-least', min: 1.5 }),
+  raw: rawData,
   rx,
 };
