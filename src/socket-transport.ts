@@ -61,7 +61,11 @@ let shared: Buffer | null = null;
  * own, which the stream keeps without a copy. Only then: such a buffer is
  * made a read ahead, and one that waits for data (a read that did not fill
  * its buffer, many sockets taking turns) outlives a young-generation GC; at
- * 1,000 streams those doubled the GC time of raw Node's path.
+ * 1,000 streams those doubled the GC time of raw Node's path. A read that
+ * does not fill a socket's own buffer is copied out at its size and the
+ * buffer kept for the next read, so a chunk never holds more memory than its
+ * bytes; at most {@link WAIT_BUDGET} of such buffers (all sockets together)
+ * wait for data, each given up at the next read, a detach or a close.
  */
 class LendingReader {
   /** The buffer of this socket's own for the next read, or null for the shared one. */
