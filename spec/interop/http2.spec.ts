@@ -143,7 +143,7 @@ describe('interop: http2 over rxstream', () => {
       expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
     }, 30_000);
 
-    it('shows no handle without handOver, before the connection, on memory streams, or with a write unsent', async () => {
+    it('shows no handle without handOver, before the connection, on memory streams, with a write unsent, or while another consumer reads', async () => {
       const server = opened.server(http2.createServer());
       serve(server);
       const port = await listen(server);
@@ -158,6 +158,10 @@ describe('interop: http2 over rxstream', () => {
       const busy = await firstValueFrom(connectTCP(port, '127.0.0.1', { sendBufferSize: 1024 }));
       busy.writeAll(Buffer.alloc(64 * 1024 * 1024)).subscribe({ error: () => undefined });
       expect(opened.duplex(toDuplex(busy, { handOver: true }))._handle).toBeUndefined();
+      const read = await firstValueFrom(connectTCP(port, '127.0.0.1'));
+      const reader = read.reads$.subscribe({ error: () => undefined }); // another consumer
+      expect(opened.duplex(toDuplex(read, { handOver: true }))._handle).toBeUndefined();
+      reader.unsubscribe();
     }, 30_000);
   });
 });

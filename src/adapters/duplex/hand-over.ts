@@ -14,7 +14,8 @@ const DRAIN_CHUNK = 64 * 1024;
 
 /**
  * The stream's native handle, or null when it cannot be handed over now
- * (not a Node socket, not Open, a write pending or unsent). Before it
+ * (not a Node socket, not Open, a write pending or unsent, or another
+ * consumer reading it). Before it
  * returns the handle, every byte the stream holds is given to `push` in
  * order: the client reads those from the Duplex (Node's `http2` and
  * `http.Server` read what a socket has buffered before they consume its
@@ -26,6 +27,7 @@ export function handOverHandle(stream: Stream, push: (chunk: Buffer) => void): o
   for (;;) {
     const buf = Buffer.allocUnsafe(DRAIN_CHUNK);
     const r = stream.tryRead(buf);
+    if (r.status === Status.Invalid) return null; // someone else reads the stream: keep it
     if (r.status !== Status.OK || r.bytes === 0) break;
     push(buf.subarray(0, r.bytes));
   }
