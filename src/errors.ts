@@ -10,11 +10,11 @@ import { Status } from './status';
 /**
  * The numeric code a {@link StreamError} carries.
  *
- * - `IO` (1) — the seed's "I/O error": a socket, TLS or allocation failure.
- * - `Closed` (2) — the seed's "closed": end of stream, or the stream was
+ * - `IO` (1) — m2stream's "I/O error": a socket, TLS or allocation failure.
+ * - `Closed` (2) — m2stream's "closed": end of stream, or the stream was
  *   closed or destroyed while the operation was pending.
  * - `Invalid` (3) — the call was refused before anything started (bad
- *   argument, wrong state, a second operation on a busy side). The seed
+ *   argument, wrong state, a second operation on a busy side). m2stream
  *   answers these with a returned `Invalid` status and no future; an
  *   observable can only error, so it errors with this code.
  *   Codecs use it too for bytes that break the framing (a frame over
@@ -60,7 +60,7 @@ const BRAND = Symbol.for('rxstream.StreamError');
  *
  * - `status` — the {@link Status} that caused it (`Invalid`, `StreamClosed`,
  *   `SysError`, `TLSError`, `OutOfMemory`).
- * - `code` — the seed's number: 1 I/O, 2 closed, 3 refused (see {@link ErrorCode}).
+ * - `code` — m2stream's number: 1 I/O, 2 closed, 3 refused (see {@link ErrorCode}).
  * - `cause` — the underlying Node error, where there is one.
  *
  * `StreamError.is(x)` recognises one across copies of the library.
@@ -128,7 +128,7 @@ export class StreamError extends Error {
   }
 }
 
-/** The seed's code for a status: StreamClosed → 2, Invalid → 3, the rest → 1. */
+/** m2stream's code for a status: StreamClosed → 2, Invalid → 3, the rest → 1. */
 export function codeFor(status: Status): ErrorCode {
   if (status === Status.StreamClosed) return ErrorCode.Closed;
   if (status === Status.Invalid) return ErrorCode.Invalid;

@@ -1,7 +1,7 @@
 /**
  * rxstream: one reactive byte-stream interface over TCP sockets, TLS
- * sessions and in-memory pairs, for RxJS on Node.js. The RxJS port of the
- * m2stream module: see the README for the seed → rxstream table.
+ * sessions, Unix sockets and in-memory pairs, for RxJS on Node.js. The RxJS port of the
+ * m2stream module: docs/m2stream.md maps each of its names to rxstream's.
  *
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 /**
- * The seed's three closed sets of names: {@link Status}, {@link StreamState}
+ * m2stream's three closed sets of names: {@link Status}, {@link StreamState}
  * and {@link StreamKind}. Each is a frozen object whose values are their own
  * names as strings, with a type of the same name, so that
  * `Status.OK === 'OK'` and a `Status` can be logged, compared and serialised
@@ -9,7 +9,7 @@
  */
 
 /**
- * The outcome of an operation, as the seed names it.
+ * The outcome of an operation, as m2stream names it.
  *
  * - `OK` — the operation succeeded.
  * - `Invalid` — bad argument, or the stream is in the wrong state (destroyed,
@@ -83,7 +83,7 @@ export const StreamState = Object.freeze({
 export type StreamState = (typeof StreamState)[keyof typeof StreamState];
 
 /**
- * The transport under a stream: the seed's `TCP` and `TLSStream`, plus
+ * The transport under a stream: m2stream's `TCP` and `TLSStream`, plus
  * `Memory` (an in-memory pair driven by a scheduler, for tests) and `IPC`
  * (Unix domain sockets).
  *

@@ -1,5 +1,5 @@
 /**
- * {@link Stream}: the seed's opaque stream handle as an RxJS object.
+ * {@link Stream}: m2stream's opaque stream handle as an RxJS object.
  *
  * @module
  */
@@ -75,7 +75,7 @@ export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
  */
 export interface StreamOptions {
   /**
-   * Where the stream delivers its notifications (the seed's m2futures
+   * Where the stream delivers its notifications (m2stream's futures
    * scheduler) and runs deferred work. Default: none — notifications are
    * delivered synchronously from Node's I/O callbacks (the fastest path;
    * notifications raised while one is being delivered follow it, in order,
@@ -199,7 +199,7 @@ let streams = 0;
  * {@link createTLS}, {@link createIPC}, {@link memoryPair} and the
  * connect/listen helpers.
  *
- * Two modes, as the seed: a stream is in **sync mode** (try-once calls,
+ * Two modes, as in m2stream: a stream is in **sync mode** (try-once calls,
  * readiness from `readable$`/`writable$`, the caller owns the socket) until
  * the first async operation (`read`, `write`, `writeAll`, `flush`, `close`)
  * or `reads$` subscription puts it in **async mode** (the stream owns the
@@ -379,7 +379,7 @@ export class Stream {
   }
 
   /**
-   * State changes (the seed's GetState, as a stream), read-only: replays
+   * State changes (m2stream's GetState, as a stream), read-only: replays
    * the current state, then emits each transition once and in order (also
    * transitions made by a subscriber while one is being delivered), and
    * completes after `destroy()`; a subscriber after that gets the final
@@ -443,7 +443,7 @@ export class Stream {
   }
 
   /**
-   * Readiness for `tryRead` (the seed's EventLoop watcher): emits when a
+   * Readiness for `tryRead` (m2stream's event-loop watcher): emits when a
    * retry can make progress — data arrived, end of stream, a fatal error, a
    * renegotiation ended — and at subscription when that is already so. Like
    * any readiness signal it can be a false positive: loop on `tryRead`. It is
@@ -519,7 +519,7 @@ export class Stream {
   }
 
   /**
-   * The transport kind (the seed's GetKind).
+   * The transport kind (m2stream's GetKind).
    *
    * @example
    * ```ts
@@ -531,7 +531,7 @@ export class Stream {
   }
 
   /**
-   * The file descriptor (the seed's GetFd), or -1 where there is none (memory, some TLS sockets).
+   * The file descriptor (m2stream's GetFd), or -1 where there is none (memory, some TLS sockets).
    *
    * @example
    * ```ts
@@ -543,7 +543,7 @@ export class Stream {
   }
 
   /**
-   * The current state (the seed's GetState).
+   * The current state (m2stream's GetState).
    *
    * @example
    * ```ts
@@ -774,7 +774,7 @@ export class Stream {
   }
 
   /**
-   * Try-once read (the seed's TryRead): copies up to `max` bytes (default
+   * Try-once read (m2stream's TryRead): copies up to `max` bytes (default
    * the whole buffer) of what has arrived into `buf` at offset 0.
    *
    * @returns `{ status, bytes }`, never throws:
@@ -802,7 +802,7 @@ export class Stream {
   }
 
   /**
-   * Try-once write (the seed's TryWrite): copies as many of the first `len`
+   * Try-once write (m2stream's TryWrite): copies as many of the first `len`
    * bytes (default the whole buffer) as the send buffer has room for; the
    * caller may reuse `buf` at once. Accepted bytes are sent in order, and
    * many small writes leave in one syscall.
@@ -857,7 +857,7 @@ export class Stream {
   }
 
   /**
-   * Reads once (the seed's ReadAsync): on subscription, waits until bytes
+   * Reads once (m2stream's ReadAsync): on subscription, waits until bytes
    * are there, copies up to `max` (default the whole buffer) into `buf`,
    * emits the count and completes. `buf` must stay untouched until then; a
    * buffer detached meanwhile errors the read with `Invalid`, consuming nothing.
@@ -883,7 +883,7 @@ export class Stream {
   }
 
   /**
-   * Writes once (the seed's WriteAsync): on subscription, waits for room in
+   * Writes once (m2stream's WriteAsync): on subscription, waits for room in
    * the send buffer, accepts as many of the first `len` bytes as fit (maybe
    * fewer than `len`), emits that count and completes. `buf` must stay
    * untouched until then (large writes may go to the socket without a copy):
@@ -922,7 +922,7 @@ export class Stream {
   }
 
   /**
-   * Writes everything (the seed's WriteAllAsync): accepts all `len` bytes
+   * Writes everything (m2stream's WriteAllAsync): accepts all `len` bytes
    * (default the whole buffer), waiting for room as often as needed, then
    * emits `len` and completes. Errors and unsubscribing as {@link Stream.write};
    * on unsubscribe a prefix of the bytes may already be accepted and will be sent.
@@ -989,7 +989,7 @@ export class Stream {
   }
 
   /**
-   * Graceful close (the seed's CloseAsync): sends every accepted byte, then
+   * Graceful close (m2stream's CloseAsync): sends every accepted byte, then
    * the end of stream (TLS: close_notify), then closes the socket; the state
    * becomes Closed and it emits `undefined` and completes. A write-side
    * operation. After it, reads drain what had already arrived and then end;
@@ -1037,7 +1037,7 @@ export class Stream {
   }
 
   /**
-   * Half-close (the seed's ShutdownWrite): sends the end of stream (TCP FIN;
+   * Half-close (m2stream's ShutdownWrite): sends the end of stream (TCP FIN;
    * TLS close_notify) after every accepted byte; reads keep working. The
    * state becomes ShutdownWr at once.
    *
@@ -1064,7 +1064,7 @@ export class Stream {
   }
 
   /**
-   * Releases the stream (the seed's Destroy). TLS context and session are
+   * Releases the stream (m2stream's Destroy). TLS context and session are
    * the stream's and are released. In **async mode** the socket is closed.
    * In **sync mode** the socket is handed back open and paused: bytes the
    * stream had read ahead are put back in front of it (the caller reads them

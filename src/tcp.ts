@@ -1,5 +1,5 @@
 /**
- * {@link createTCP}: the seed's CreateTCP.
+ * {@link createTCP}: m2stream's CreateTCP.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { Stream, type StreamOptions } from './stream';
 import { describe } from './internal/validate';
 
 /**
- * Creates a stream over a connected TCP socket (the seed's CreateTCP): a
+ * Creates a stream over a connected TCP socket (m2stream's CreateTCP): a
  * `net.Socket`, or the number of a connected TCP socket fd (inherited from a
  * parent process, say). The socket is switched to half-open (a peer's FIN
  * does not end the writing side) and paused until the stream reads.
@@ -98,7 +98,7 @@ export function wrapSocket<S extends net.Socket>(
 /**
  * The one place of the rule: streams the connect/listen helpers make finish
  * by themselves when the peer ends (`allowHalfOpen` false) unless told
- * otherwise; streams over a caller's socket keep the seed's half-close.
+ * otherwise; streams over a caller's socket keep m2stream's half-close.
  */
 function helperOptions(options: StreamOptions | undefined): StreamOptions {
   return options?.allowHalfOpen === undefined ? { ...options, allowHalfOpen: false } : options;

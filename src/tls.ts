@@ -1,5 +1,5 @@
 /**
- * {@link createTLS}: the seed's CreateTLS.
+ * {@link createTLS}: m2stream's CreateTLS.
  *
  * @module
  */
@@ -9,8 +9,8 @@ import { Stream, type StreamOptions } from './stream';
 import { wrapSocket } from './tcp';
 
 /**
- * Creates a stream over a TLS session whose handshake has completed (the
- * seed's CreateTLS). The stream owns the TLS socket with its session and
+ * Creates a stream over a TLS session whose handshake has completed
+ * (m2stream's CreateTLS). The stream owns the TLS socket with its session and
  * secure context: `destroy()` releases them. In Node the session and the
  * socket are one object, so a sync-mode `destroy()` hands the TLS socket
  * back open (paused, unread bytes put back) rather than a bare fd.
