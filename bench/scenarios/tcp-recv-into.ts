@@ -4,11 +4,12 @@
  */
 import * as net from 'node:net';
 import { HOST, encodeRequest } from '../protocol';
-import { closeRaw, connectRaw, rawReceive } from '../raw-net';
+import { closeRaw } from '../raw-net';
 import { connectRx, drainTryRead, withStream } from '../rx-net';
 import type { Subscription } from 'rxjs';
 import type { Stream } from '../../src';
 import { byteRate, elapsedSince, now } from '../timing';
+import { rawDataReceive } from './tcp-recv';
 import type { BenchContext, Measurement, Scenario } from '../types';
 
 /** Size of the caller's buffer on both sides. */
@@ -83,14 +84,6 @@ export const tcpRecvInto: Scenario = {
   rx,
 };
 
-async function rawData(ctx: BenchContext): Promise<Measurement> {
-  const bytes = ctx.config.bulkBytes;
-  const socket = await connectRaw(ctx.ports.source);
-  const [got, seconds] = await rawReceive(socket, bytes);
-  await closeRaw(socket);
-  return byteRate(got, seconds, bytes);
-}
-
 /** The same `tryRead` loop against the `'data'` event path (what most Node code uses). */
 export const tcpRecvIntoData: Scenario = {
   id: 'tcp-recv-into-data',
@@ -99,6 +92,6 @@ export const tcpRecvIntoData: Scenario = {
   higherIsBetter: true,
   byteRate: true,
   target: () => ({ kind: 'ratio-at-least', min: 1.5 }),
-  raw: rawData,
+  raw: rawDataReceive,
   rx,
 };

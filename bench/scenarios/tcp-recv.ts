@@ -4,7 +4,8 @@ import { connectRx, rxReceive, withStream } from '../rx-net';
 import { byteRate } from '../timing';
 import type { BenchContext, Measurement, Scenario } from '../types';
 
-async function raw(ctx: BenchContext): Promise<Measurement> {
+/** Raw Node's `'data'` receive of the bulk transfer (also tcp-recv-into's baseline). */
+export async function rawDataReceive(ctx: BenchContext): Promise<Measurement> {
   const bytes = ctx.config.bulkBytes;
   const socket = await connectRaw(ctx.ports.source);
   const [got, seconds] = await rawReceive(socket, bytes);
@@ -26,6 +27,6 @@ export const tcpRecv: Scenario = {
   higherIsBetter: true,
   byteRate: true,
   target: () => ({ kind: 'ratio-at-least', min: 1.1 }),
-  raw,
+  raw: rawDataReceive,
   rx,
 };

@@ -48,6 +48,19 @@ async function get(
   };
 }
 
+/** Echoes of `bodies` (concurrent streams on the session), then `/big` whole (sha256 and size). */
+async function expectServes(
+  session: http2.ClientHttp2Session,
+  server: http2.Http2Server | http2.Http2SecureServer,
+  bodies: string[],
+): Promise<void> {
+  const echoes = await Promise.all(bodies.map((b) => get(session, '/echo', b)));
+  expect(echoes.map((e) => e.text)).toEqual(bodies);
+  const big = (server as unknown as { big: { sha256: string; size: number } }).big;
+  const got = await get(session, '/big');
+  expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+}
+
 describe('interop: http2 over rxstream', () => {
   it('h2c: several streams on one session over toDuplex(connectTCP), 10 MiB intact', async () => {
     const server = opened.server(http2.createServer());
@@ -60,11 +73,7 @@ describe('interop: http2 over rxstream', () => {
         createConnection: () => opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'))),
       }),
     );
-    const echoes = await Promise.all(['one', 'two', 'three'].map((b) => get(session, '/echo', b)));
-    expect(echoes.map((e) => e.text)).toEqual(['one', 'two', 'three']);
-    const big = (server as unknown as { big: { sha256: string; size: number } }).big;
-    const got = await get(session, '/big');
-    expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+    await expectServes(session, server, ['one', 'two', 'three']);
     expect(connections).toBe(1);
     session.close();
     await once(session, 'close');
@@ -91,11 +100,7 @@ describe('interop: http2 over rxstream', () => {
           ),
       }),
     );
-    const echoes = await Promise.all(['a', 'b'].map((b) => get(session, '/echo', b)));
-    expect(echoes.map((e) => e.text)).toEqual(['a', 'b']);
-    const big = (server as unknown as { big: { sha256: string; size: number } }).big;
-    const got = await get(session, '/big');
-    expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+    await expectServes(session, server, ['a', 'b']);
   }, 30_000);
 
   describe('with handOver: the client drives the socket natively', () => {
@@ -111,11 +116,7 @@ describe('interop: http2 over rxstream', () => {
       const session = sessionTracked(
         http2.connect(`http://localhost:${port}`, { createConnection: () => duplex }),
       );
-      const echoes = await Promise.all(['one', 'two'].map((b) => get(session, '/echo', b)));
-      expect(echoes.map((e) => e.text)).toEqual(['one', 'two']);
-      const big = (server as unknown as { big: { sha256: string; size: number } }).big;
-      const got = await get(session, '/big');
-      expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+      await expectServes(session, server, ['one', 'two']);
       expect(duplex._handle).toBeDefined(); // it was handed over
       expect(stream.stats().bytesRead).toBeLessThan(1024); // the rest went past the stream
       session.destroy();
@@ -136,11 +137,7 @@ describe('interop: http2 over rxstream', () => {
           createConnection: () => opened.duplex(toDuplex(stream, { handOver: true })),
         }),
       );
-      const echoes = await Promise.all(['a', 'b'].map((b) => get(session, '/echo', b)));
-      expect(echoes.map((e) => e.text)).toEqual(['a', 'b']);
-      const big = (server as unknown as { big: { sha256: string; size: number } }).big;
-      const got = await get(session, '/big');
-      expect([got.sha256, got.size]).toEqual([big.sha256, big.size]);
+      await expectServes(session, server, ['a', 'b']);
     }, 30_000);
 
     it('shows no handle without handOver, before the connection, on memory streams, with a write unsent, or while another consumer reads', async () => {
