@@ -13,6 +13,7 @@ import { withSignal } from './adapters/abort';
 import { StreamError, invalid, toStreamError } from './errors';
 import { Status } from './status';
 import { serverOptionsProblem, serverSettings } from './node-socket/tls-server';
+import { opened } from './node-socket/opened';
 import { connectLending } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
@@ -243,6 +244,7 @@ export function connector<S extends net.Socket>(
       sub.error(toStreamError(error, 'connect failed'));
       return undefined;
     }
+    opened(socket);
     let handed = false;
     const onError = (error: unknown): void => sub.error(toStreamError(error, 'connect failed'));
     socket.once('error', onError);

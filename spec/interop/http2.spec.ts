@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
-import { firstValueFrom } from 'rxjs';
+import { asapScheduler, firstValueFrom, subscribeOn } from 'rxjs';
 import { connectTCP, connectTLS, memoryPair, toDuplex } from '../../src';
 import { testCerts } from '../../tools/certs';
 import { Opened, listen, payload, writePayload } from './support';
@@ -124,6 +124,48 @@ describe('interop: http2 over rxstream', () => {
       expect(stream.state).toBe('Closed');
     }, 30_000);
 
+    it('h2c over toDuplex(connectTCP) not yet connected: the opening socket is handed over on connect, 10 MiB intact', async () => {
+      const server = opened.server(http2.createServer());
+      serve(server);
+      const port = await listen(server);
+      const duplex = opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }));
+      expect(duplex.connecting).toBeTrue();
+      const session = sessionTracked(
+        http2.connect(`http://localhost:${port}`, { createConnection: () => duplex }),
+      );
+      await expectServes(session, server, ['one', 'two']);
+      expect(duplex._handle).toBeDefined();
+      expect(duplex.bytesRead).toBeLessThan(1024); // the download went past the stream
+      session.destroy();
+      await once(duplex, 'close');
+      expect(duplex.destroyed).toBeTrue();
+    }, 30_000);
+
+    it('over TLS, not yet connected: toDuplex(connectTLS) hands the TLS socket over on connect', async () => {
+      const { server: pair, ca } = testCerts();
+      const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
+      serve(server);
+      const port = await listen(server);
+      const connect$ = connectTLS({ host: 'localhost', port, ca, ALPNProtocols: ['h2'] });
+      const duplex = opened.duplex(toDuplex(connect$, { handOver: true }));
+      const session = sessionTracked(
+        http2.connect(`https://localhost:${port}`, { createConnection: () => duplex }),
+      );
+      await expectServes(session, server, ['a', 'b']);
+      expect(duplex.bytesRead).toBeLessThan(1024);
+    }, 30_000);
+
+    it('a failed connection destroys the handed-over Duplex with ECONNREFUSED', async () => {
+      const server = opened.server(http2.createServer());
+      const port = await listen(server);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const duplex = opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }));
+      const session = http2.connect(`http://localhost:${port}`, { createConnection: () => duplex });
+      const [error] = (await once(session, 'error')) as [NodeJS.ErrnoException];
+      expect(error.code).toBe('ECONNREFUSED');
+      expect(duplex.destroyed).toBeTrue();
+    }, 30_000);
+
     it('over TLS with ALPN h2: requests over a handed-over connectTLS stream', async () => {
       const { server: pair, ca } = testCerts();
       const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
@@ -146,9 +188,8 @@ describe('interop: http2 over rxstream', () => {
       const port = await listen(server);
       const plain = await firstValueFrom(connectTCP(port, '127.0.0.1'));
       expect(opened.duplex(toDuplex(plain))._handle).toBeUndefined();
-      expect(
-        opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }))._handle,
-      ).toBeUndefined();
+      const later = connectTCP(port, '127.0.0.1').pipe(subscribeOn(asapScheduler)); // opens later
+      expect(opened.duplex(toDuplex(later, { handOver: true }))._handle).toBeUndefined();
       const [a, b] = memoryPair();
       expect(opened.duplex(toDuplex(a, { handOver: true }))._handle).toBeUndefined();
       b.destroy();

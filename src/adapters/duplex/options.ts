@@ -14,7 +14,12 @@
  *
  * const socket = toDuplex(connectTCP(port, '127.0.0.1'), { allowHalfOpen: true });
  * socket.end();
- * // http2 over a connected stream, driving the socket natively:
+ * // http2 driving the socket natively, from before the connection:
+ * const h2 = http2.connect(`http://localhost:${port}`, {
+ *   createConnection: () => toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }),
+ * });
+ * h2.request({ ':path': '/' }).on('response', () => h2.close()).end();
+ * // or over a stream connected before:
  * connectTCP(port, '127.0.0.1').subscribe((stream) => {
  *   const session = http2.connect(`http://localhost:${port}`, {
  *     createConnection: () => toDuplex(stream, { handOver: true }),
@@ -41,6 +46,12 @@ export interface ToDuplexOptions {
    * `handOver: true` the Duplex shows them the socket's handle — once the
    * stream is connected, Open, and has no write pending or unsent; the
    * bytes the stream has already read are handed over first, in order.
+   * Over an observable (`toDuplex(connectTCP(…), { handOver: true })`),
+   * asking for the handle before the connection starts the attempt and
+   * shows the handle of the socket it opens (`connectTCP`, `connectTLS` and
+   * `connectIPC` open theirs at subscription; an attempt deferred by an
+   * operator shows none, and the client takes the JS path); `http2` checks
+   * for it then and takes the socket on `'connect'`.
    * From then on the client reads and writes the socket directly: the
    * stream's `reads$` and counters see nothing more, its `state$` stays Open
    * until the client destroys the Duplex (which destroys the stream and the

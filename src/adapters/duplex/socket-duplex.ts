@@ -4,9 +4,7 @@
  *
  * @module
  */
-import { isIPv6 } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { concat, isObservable, take, type Observable, type Subscription } from 'rxjs';
 import { own } from '../own';
 import { StreamKind, StreamState } from '../../status';
@@ -20,7 +18,9 @@ import {
 } from './before-connect';
 import type { ToDuplexOptions } from './options';
 import { handOverHandle } from './hand-over';
+import { watchOpened } from '../../node-socket/opened';
 import { IdleTimer } from './idle-timer';
+import { SocketMembers } from './socket-members';
 import { toNodeError } from './node-error';
 
 /**
@@ -57,7 +57,7 @@ const JOIN_MAX = 64 * 1024;
  * });
  * ```
  */
-export class SocketDuplex extends Duplex {
+export class SocketDuplex extends SocketMembers {
   #stream: Stream | null = null;
   readonly #source: Observable<Stream> | null = null;
   #connecting = false;
@@ -74,6 +74,8 @@ export class SocketDuplex extends Duplex {
   readonly #handOver: boolean;
   /** The native handle once handed over (then the stream is read no more). */
   #handle: object | null = null;
+  /** With `handOver`, over an observable: the socket its attempt opened, until connected. */
+  #opened: Socket | null = null;
 
   /**
    * @param source - a stream (owned from here on), or a cold observable that connects one
@@ -105,13 +107,35 @@ export class SocketDuplex extends Duplex {
    */
   get _handle(): object | undefined {
     if (this.#handle !== null) return this.#handle;
+    if (!this.#handOver || this.destroyed || this.writableLength > 0) return undefined;
     const stream = this.#stream;
-    if (!this.#handOver || stream === null || this.destroyed || this.writableLength > 0)
-      return undefined;
+    if (stream === null) return this.#openingHandle();
     this.#reading?.unsubscribe(); // pauses the stream, losing nothing
     this.#reading = null;
     this.#handle = handOverHandle(stream, (chunk) => this.push(chunk));
     return this.#handle ?? undefined;
+  }
+
+  /**
+   * Before the connection (with `handOver`): the handle of the socket being
+   * connected, connecting now if need be — `http2` checks for one when it
+   * is given the socket and consumes it on `'connect'`, when `_handle` hands
+   * the stream over. Undefined when the attempt opens no socket at once.
+   */
+  #openingHandle(): object | undefined {
+    this.#startConnect();
+    const handle: unknown = this.#opened === null ? null : Reflect.get(this.#opened, '_handle');
+    return typeof handle === 'object' && handle !== null ? handle : undefined;
+  }
+
+  /** @internal The stream, once connected. */
+  protected linked(): Stream | null {
+    return this.#stream;
+  }
+
+  /** @internal The settings waiting for the connection. */
+  protected waiting(): BeforeConnect | null {
+    return this.#before;
   }
 
   /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
@@ -191,194 +215,6 @@ export class SocketDuplex extends Duplex {
    */
   get timeout(): number | undefined {
     return this.#timeout;
-  }
-
-  /**
-   * The peer's address (undefined before the connection, and on IPC and memory streams).
-   *
-   * @example
-   * ```ts
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * sock.on('connect', () => console.log('peer', sock.remoteAddress)); // 127.0.0.1
-   * ```
-   */
-  get remoteAddress(): string | undefined {
-    return this.#stream?.remoteAddress;
-  }
-
-  /**
-   * The peer's port.
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * sock.connect(() => {
-   *   assert.equal(sock.remotePort, port);
-   *   assert.equal(sock.remoteAddress, '127.0.0.1');
-   *   assert.equal(sock.remoteFamily, 'IPv4');
-   *   sock.destroy();
-   * });
-   * ```
-   */
-  get remotePort(): number | undefined {
-    return this.#stream?.remotePort;
-  }
-
-  /**
-   * `'IPv4'` or `'IPv6'`.
-   *
-   * @example
-   * ```ts
-   * const v6 = toDuplex(stream).remoteFamily === 'IPv6';
-   * ```
-   */
-  get remoteFamily(): string | undefined {
-    return this.#stream?.remoteFamily;
-  }
-
-  /**
-   * The local address.
-   *
-   * @example
-   * ```ts
-   * console.log(`${toDuplex(stream).localAddress} → ${toDuplex(stream).remoteAddress}`);
-   * ```
-   */
-  get localAddress(): string | undefined {
-    return this.#stream?.localAddress;
-  }
-
-  /**
-   * The local port.
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * sock.connect(() => {
-   *   assert.ok((sock.localPort ?? 0) > 0); // the ephemeral port the kernel chose
-   *   assert.deepEqual(sock.address(), { address: sock.localAddress, port: sock.localPort, family: 'IPv4' });
-   *   sock.destroy();
-   * });
-   * ```
-   */
-  get localPort(): number | undefined {
-    return this.#stream?.localPort;
-  }
-
-  /**
-   * Bytes the stream has delivered (0 before the connection).
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * sock.end('ping'); // the echo peer sends it back, then ends
-   * sock.on('data', () => undefined).on('end', () => {
-   *   assert.equal(sock.bytesWritten, 4);
-   *   assert.equal(sock.bytesRead, 4);
-   * });
-   * ```
-   */
-  get bytesRead(): number {
-    return this.#stream?.bytesRead ?? 0;
-  }
-
-  /**
-   * Bytes the stream has accepted (0 before the connection; Node's own buffer not counted).
-   *
-   * @example
-   * ```ts
-   * const sock = toDuplex(stream);
-   * sock.write('hello', () => console.log(sock.bytesWritten)); // 5 more than before
-   * ```
-   */
-  get bytesWritten(): number {
-    return this.#stream?.bytesWritten ?? 0;
-  }
-
-  /**
-   * `{ address, family, port }` of the local end, or `{}` when there is none (as `net.Socket`'s).
-   *
-   * @example
-   * ```ts
-   * const sock = toDuplex(stream);
-   * const local = sock.address();
-   * if ('port' in local) console.log(`bound to ${local.address}:${local.port} (${local.family})`);
-   * ```
-   */
-  address(): AddressInfo | Record<string, never> {
-    const address = this.localAddress;
-    const port = this.localPort;
-    if (address === undefined || port === undefined) return {};
-    return { address, port, family: isIPv6(address) ? 'IPv6' : 'IPv4' };
-  }
-
-  /**
-   * Sets TCP_NODELAY (default true); before the connection, on connection.
-   *
-   * @example
-   * ```ts
-   * toDuplex(connectTCP(port, '127.0.0.1')).setNoDelay(); // applied once connected
-   * ```
-   */
-  setNoDelay(noDelay = true): this {
-    if (this.#before !== null) this.#before.noDelay(noDelay);
-    else this.#stream?.setNoDelay(noDelay);
-    return this;
-  }
-
-  /**
-   * Sets TCP keep-alive (default off) and its initial delay in ms.
-   *
-   * @example
-   * ```ts
-   * toDuplex(stream).setKeepAlive(true, 60_000); // probe after a minute of silence
-   * ```
-   */
-  setKeepAlive(enable = false, initialDelay = 0): this {
-    if (this.#before !== null) this.#before.keepAlive(enable, initialDelay);
-    else this.#stream?.setKeepAlive(enable, initialDelay);
-    return this;
-  }
-
-  /**
-   * Lets the socket keep the process alive (the default).
-   *
-   * @example
-   * ```ts
-   * const sock = toDuplex(stream).unref();
-   * sock.on('data', () => sock.ref()); // busy again: keep the process up
-   * ```
-   */
-  ref(): this {
-    if (this.#before !== null) this.#before.ref(true);
-    else this.#stream?.ref();
-    return this;
-  }
-
-  /**
-   * Lets the process exit while this socket is all that is left (idle pooled connections).
-   *
-   * @example
-   * ```ts runnable
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * // Reading, this connection would keep the process alive; unref'd, the process may exit.
-   * toDuplex(connectTCP(port, '127.0.0.1')).unref().resume();
-   * ```
-   */
-  unref(): this {
-    if (this.#before !== null) this.#before.ref(false);
-    else this.#stream?.unref();
-    return this;
   }
 
   /**
@@ -548,6 +384,7 @@ export class SocketDuplex extends Duplex {
     const before = this.#before;
     this.#before = null;
     this.#connecting = false;
+    this.#opened = null;
     this.#idle.stop();
     this.#stream?.destroy();
     // Writes waiting for a connection that never came hear why, as on a net.Socket.
@@ -584,17 +421,22 @@ export class SocketDuplex extends Duplex {
   #startConnect(): void {
     if (this.#source === null || this.#started || this.destroyed) return;
     this.#started = true;
+    const source = this.#source;
     let got = false;
-    const sub = this.#source.pipe(take(1)).subscribe({
-      next: (stream) => {
-        got = true;
-        this.#connected(stream);
-      },
-      error: (error: unknown) => this.destroy(toNodeError(error, 'connect')),
-      complete: () => {
-        if (!got) this.destroy(noStream());
-      },
-    });
+    const subscribe = (): Subscription =>
+      source.pipe(take(1)).subscribe({
+        next: (stream) => {
+          got = true;
+          this.#connected(stream);
+        },
+        error: (error: unknown) => this.destroy(toNodeError(error, 'connect')),
+        complete: () => {
+          if (!got) this.destroy(noStream());
+        },
+      });
+    const sub = this.#handOver
+      ? watchOpened((socket) => (this.#opened ??= socket), subscribe)
+      : subscribe();
     if (!sub.closed) this.#connect = sub;
   }
 
@@ -605,6 +447,7 @@ export class SocketDuplex extends Duplex {
       return;
     }
     this.#stream = stream;
+    this.#opened = null;
     this.#connecting = false;
     this.#connect = null;
     this.off('newListener', onNewListener);
