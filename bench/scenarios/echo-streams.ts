@@ -89,7 +89,7 @@ export const echoStreams: Scenario = {
   unit: 'KiB/stream',
   higherIsBetter: false,
   memory: true,
-  target: () => ({ kind: 'ratio-at-most', max: 1.2 }),
+  target: () => ({ kind: 'ratio-at-most', max: 1.0 }), // issue 13: ≤ 1.0× raw per stream
   raw: (ctx) => runInChild('echo-streams', 'raw', ctx),
   rx: (ctx) => runInChild('echo-streams', 'rx', ctx),
 };

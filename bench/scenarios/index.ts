@@ -5,6 +5,11 @@ import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
 import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-layer';
 import { writeFromGenerator } from './writefrom-generator';
+import {
+  writeFromCorked,
+  writeFromGeneratorCorked,
+  writeFromGeneratorSmall,
+} from './writefrom-small';
 import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat, smallWritesFlat100k } from './small-writes';
@@ -28,6 +33,9 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     framesLines,
     framesLengthPrefixed,
     writeFromSmall,
+    writeFromCorked,
+    writeFromGeneratorSmall,
+    writeFromGeneratorCorked,
     pingPongScenario,
     smallRequestScenario,
     tlsRecv,
