@@ -1,6 +1,7 @@
 /**
  * Rows computed from other rows: aggregate scaling (the widest fan-out's
- * aggregate over the 1-stream figure, per round, for each side).
+ * aggregate over the 1-stream figure, per round, for each side) and the
+ * literal concatMap pattern's linearity (issue 13).
  */
 import { summarize } from './stats';
 import { evaluate } from './targets';
@@ -29,6 +30,47 @@ export function scalingRow(
     title: `aggregate ${widest} streams / 1 stream`,
     unit: '×',
     higherIsBetter: true,
+    raw,
+    rx,
+    ratio,
+    target,
+    pass,
+    note,
+    details: [],
+  };
+}
+
+/** Target for the literal pattern's linearity: per-message cost at the full count over that at 100k. */
+export const LINEARITY_MAX = 1.3;
+
+/**
+ * The literal `concatMap(writeAll)` pattern's linearity: rxstream's
+ * per-message time at the full count (1M in a full run) over its
+ * per-message time at 100k, per round (raw's beside it). Null when either
+ * row is missing.
+ */
+export function linearityRow(results: readonly ScenarioResult[]): ScenarioResult | null {
+  const full = results.find((r) => r.id === 'small-writes-flat');
+  const small = results.find((r) => r.id === 'small-writes-flat-100k');
+  if (!full || !small) return null;
+  // rates are msg/s: cost(full) / cost(100k) = rate(100k) / rate(full)
+  const per = (a: readonly number[], b: readonly number[]): number[] =>
+    a.slice(0, b.length).map((v, i) => v / b[i]);
+  const raw = summarize(per(small.raw.values, full.raw.values));
+  const rx = summarize(per(small.rx.values, full.rx.values));
+  const ratio = summarize(per(rx.values, raw.values));
+  const target: Target = {
+    kind: 'rx-at-most',
+    max: LINEARITY_MAX,
+    label: `rx ≤ ${LINEARITY_MAX}`,
+  };
+  const ok = Number.isFinite(rx.median);
+  const { pass, note } = evaluate(target, rx, ratio, Number.isFinite(raw.median), ok);
+  return {
+    id: 'small-writes-linearity',
+    title: 'literal concatMap: per-message cost at the full count (1M) / at 100k',
+    unit: '×',
+    higherIsBetter: false,
     raw,
     rx,
     ratio,

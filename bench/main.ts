@@ -12,7 +12,7 @@ import { prepareCeiling } from './ceiling';
 import { aggregateChart, ratioBars } from './chart-term';
 import { writeSvg } from './chart-svg';
 import { makeConfig } from './config';
-import { scalingRow } from './derived';
+import { linearityRow, scalingRow } from './derived';
 import { startPeer } from './peer-client';
 import { progress, progressDone } from './progress';
 import { renderSummary, renderTable, writeJson, type RunReport } from './report';
@@ -65,8 +65,8 @@ async function runAll(ctx: BenchContext, only?: string[]): Promise<ScenarioResul
     results.push(summarizeScenario(s, s.target(ctx.config), raw, rx));
   }
   const widest = Math.max(...ctx.config.aggregateStreams);
-  const scaling = scalingRow(results, widest);
-  return scaling ? [...results, scaling] : results;
+  const derived = [scalingRow(results, widest), linearityRow(results)];
+  return [...results, ...derived.filter((r): r is ScenarioResult => r !== null)];
 }
 
 function withCeilingShare(
