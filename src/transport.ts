@@ -257,7 +257,9 @@ export interface Transport {
    * Hands chunks to the kernel in order; `done` once they are all taken.
    * The `done` callbacks of successive writes are called in write order.
    * Returns true when they were all written at once (the chunks are no
-   * longer referenced; `done` still follows), false when some wait.
+   * longer referenced; `done` still follows), false when some wait. Once
+   * it returns true, or once `done` is called, the transport must not read
+   * the chunks again: the stream reuses their memory for later bytes.
    *
    * @example
    * ```ts

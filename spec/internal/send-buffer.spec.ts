@@ -1,4 +1,4 @@
-import { SendBuffer } from '../../src/internal/send-buffer';
+import { SendBuffer, dropSpareSlabs, reuseSlabs } from '../../src/internal/send-buffer';
 
 const KiB = 1024;
 
@@ -101,5 +101,55 @@ describe('SendBuffer', () => {
     sb.trim();
     expect(sb.length).toBe(KiB);
     expect(Buffer.concat(sb.take()).equals(filled(1 * KiB, 9))).toBeTrue();
+  });
+
+  describe('recycle (slabs the transport wrote at once)', () => {
+    beforeEach(() => {
+      dropSpareSlabs();
+      reuseSlabs(true);
+    });
+
+    it('reuses a whole slab for the next bytes, which are intact', () => {
+      const sb = new SendBuffer();
+      append(sb, filled(64 * KiB, 1));
+      const [slab] = sb.take();
+      sb.recycle([slab]);
+      const next = filled(64 * KiB, 2);
+      append(sb, next);
+      const [again] = sb.take();
+      expect(again.buffer).toBe(slab.buffer); // no new allocation
+      expect(again.equals(next)).toBeTrue();
+    });
+
+    it('leaves alone the first piece of a slab still filling; its last piece brings the whole slab back', () => {
+      const sb = new SendBuffer();
+      append(sb, filled(100, 3));
+      const [part] = sb.take(); // the first 100 bytes of a slab whose rest is still in use
+      sb.recycle([part]);
+      const rest = filled(64 * KiB - 100, 4);
+      append(sb, rest); // fills the rest of the same slab
+      const [tail] = sb.take();
+      expect(tail.buffer).toBe(part.buffer);
+      expect(tail.equals(rest)).toBeTrue();
+      expect(part.equals(filled(100, 3))).toBeTrue(); // the first piece was not written over
+      sb.recycle([tail]);
+      const next = filled(64 * KiB, 5);
+      append(sb, next);
+      const [again] = sb.take();
+      expect(again.buffer).toBe(part.buffer); // the whole slab, reused
+      expect(again.byteOffset).toBe(0);
+      expect(again.equals(next)).toBeTrue();
+    });
+
+    it('takes nothing back while dropSpareSlabs() has turned reuse off', () => {
+      dropSpareSlabs();
+      const sb = new SendBuffer();
+      append(sb, filled(64 * KiB, 6));
+      const [slab] = sb.take();
+      sb.recycle([slab]);
+      append(sb, filled(64 * KiB, 7));
+      expect(sb.take()[0].buffer).not.toBe(slab.buffer);
+      reuseSlabs(true);
+    });
   });
 });

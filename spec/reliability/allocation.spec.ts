@@ -20,7 +20,7 @@ import {
 import { close, listen, portOf } from './support/pairs';
 import { collect, disposeRawPeer, rawTcpPeer, turns, type RawPeer } from './support/peers';
 import * as net from 'node:net';
-import { dropSpareSlabs } from '../../src/internal/send-buffer';
+import { dropSpareSlabs, reuseSlabs } from '../../src/internal/send-buffer';
 
 const realAllocUnsafe = Buffer.allocUnsafe.bind(Buffer);
 
@@ -41,7 +41,10 @@ function failAllocationsAfter(allowed: number): jasmine.Spy {
 
 describe('hardening: allocation failure on the write path', () => {
   let p: RawPeer;
-  afterEach(async () => disposeRawPeer(p));
+  afterEach(async () => {
+    reuseSlabs(true); // dropSpareSlabs() turned it off
+    await disposeRawPeer(p);
+  });
 
   it('tryWrite never throws, counts exactly what it copied, and the peer gets exactly that', async () => {
     p = await rawTcpPeer({ sendBufferSize: 16 * 1024 * 1024 });

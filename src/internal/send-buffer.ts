@@ -13,6 +13,11 @@ const SLAB = 64 * 1024;
 const spares: Buffer[] = [];
 const MAX_SPARES = 64;
 
+/** Whole slabs a busy buffer keeps for its next bytes (see `recycle`): a 1 MiB bound's worth. */
+const MAX_FREE = 16;
+/** The free list of every buffer that has none. */
+const NO_FREE: Buffer[] = [];
+
 /** The full slabs of every buffer that has none (never written). */
 const NO_SLABS: Buffer[] = [];
 
@@ -23,6 +28,7 @@ const NO_SLABS: Buffer[] = [];
  */
 export class SendBuffer {
   #full: Buffer[] = NO_SLABS;
+  #free: Buffer[] = NO_FREE;
   #slab: Buffer | null = null;
   #used = 0;
   #length = 0;
@@ -44,7 +50,9 @@ export class SendBuffer {
     while (done < n) {
       if (this.#slab === null) {
         const slab =
-          spares.pop() ?? this.#allocate(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
+          this.#free.pop() ??
+          spares.pop() ??
+          this.#allocate(Math.max(SLAB, Math.min(n - done, 1024 * 1024)));
         if (slab === null) break;
         this.#slab = slab;
         this.#used = 0;
@@ -77,11 +85,37 @@ export class SendBuffer {
     }
   }
 
-  /** Gives the unused slab back to the shared spares (the stream went idle). */
+  /** Gives the unused slab and the free ones back to the shared spares (the stream went idle). */
   trim(): void {
+    if (this.#free !== NO_FREE) {
+      for (const slab of this.#free) if (spares.length < MAX_SPARES) spares.push(slab);
+      this.#free = NO_FREE;
+    }
     if (this.#used > 0 || this.#slab === null) return;
     if (spares.length < MAX_SPARES) spares.push(this.#slab);
     this.#slab = null;
+  }
+
+  /**
+   * Takes back the whole slabs among `chunks` — chunks this buffer's
+   * `take()` returned and the transport is done with (written at once, or
+   * their write called back), so nothing references them — for its next
+   * bytes. A burst then reuses a few slabs instead of leaving a 64 KiB one
+   * to the garbage collector per 64 KiB sent (that doubled the memory a
+   * `writeFrom` of a generator peaked at). A slab `take()` split (its
+   * rest went on filling) comes back with its last piece: writes are done
+   * in order, so the earlier pieces are done too. Any other piece is left
+   * alone. `trim()` gives them up.
+   */
+  recycle(chunks: readonly Buffer[]): void {
+    if (!reuse) return;
+    for (const chunk of chunks) {
+      const slab = chunk.buffer;
+      if (slab.byteLength !== SLAB || chunk.byteOffset + chunk.length !== SLAB) continue;
+      if (this.#free === NO_FREE) this.#free = [];
+      if (this.#free.length >= MAX_FREE) return;
+      this.#free.push(chunk.byteOffset === 0 ? chunk : Buffer.from(slab, 0, SLAB));
+    }
   }
 
   /** Removes and returns every waiting byte as a list of chunks, in order. */
@@ -99,7 +133,18 @@ export class SendBuffer {
   }
 }
 
-/** Empties the shared spares (specs that must see every slab allocation). */
+let reuse = true;
+
+/**
+ * Empties the shared spares and, until `reuseSlabs(true)`, stops buffers
+ * taking back written slabs (specs that must see every slab allocation).
+ */
 export function dropSpareSlabs(): void {
   spares.length = 0;
+  reuse = false;
+}
+
+/** Whether buffers take back written slabs (`recycle`); on unless `dropSpareSlabs` turned it off. */
+export function reuseSlabs(on: boolean): void {
+  reuse = on;
 }

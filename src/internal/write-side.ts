@@ -69,6 +69,14 @@ export abstract class DrivenOp extends SelfDetaching<WriteOp> {
 /** The one write-side operation. */
 export type WriteOp = DataOp | FlushOp | CloseOp | DrivenOp;
 
+/**
+ * A write in flight, as two entries of `WriteSide#flights`: its byte count,
+ * then the operation whose bytes it carries by reference (released at its
+ * callback) or the send buffer's chunks it carries (recycled then); null once
+ * settled.
+ */
+type Flight = number | WriteOp | readonly Buffer[] | null;
+
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
 
@@ -83,12 +91,11 @@ export class WriteSide {
   #inFlight = 0;
   /**
    * The writes with the transport, oldest first from `#flightHead` (their
-   * `done` comes in this order), two entries each: its size, and the
-   * operation whose caller's bytes it carries by reference, or null. Writes
+   * `done` comes in this order), two entries each (see {@link Flight}). Writes
    * taken at once are done a tick later, so a synchronous loop of writes can
    * leave thousands here: an index, not `shift()`, walks them. Null when none.
    */
-  #flights: Array<number | WriteOp | null> | null = null;
+  #flights: Array<Flight> | null = null;
   #flightHead = 0;
   /**
    * The one completion callback of every write, so that Node batches the
@@ -245,14 +252,16 @@ export class WriteSide {
       return;
     }
     const n = this.buffer.length;
-    this.#send(this.buffer.take(), n, null);
+    const chunks = this.buffer.take();
+    // All ours: once the kernel has them (now, or at their callback), their slabs are free.
+    if (this.#send(chunks, n, chunks)) this.buffer.recycle(chunks);
   }
 
   /**
    * Hands chunks to the transport; true when they reached the kernel at
    * once. `carries` is the operation whose bytes are among them by reference.
    */
-  #send(chunks: readonly Buffer[], n: number, carries: WriteOp | null): boolean {
+  #send(chunks: readonly Buffer[], n: number, carries: WriteOp | readonly Buffer[]): boolean {
     this.#inFlight += n;
     const flights = (this.#flights ??= []);
     const at = flights.length;
@@ -269,6 +278,7 @@ export class WriteSide {
     // the bound (and for flush) now, not when their callback comes a tick later.
     if (atOnce && this.#flights === flights && this.#flightHead <= at) {
       flights[at] = 0;
+      flights[at + 1] = null; // the caller releases or recycles them now
       this.#inFlight -= n;
     }
     return atOnce;
@@ -279,7 +289,7 @@ export class WriteSide {
     if (flights === null) return; // not a write of this side's (cannot happen)
     const head = this.#flightHead;
     this.#inFlight -= flights[head] as number;
-    const carried = flights[head + 1] as WriteOp | null;
+    const carried = flights[head + 1] as WriteOp | readonly Buffer[] | null;
     flights[head + 1] = null;
     if (head + 2 === flights.length) {
       this.#flights = null; // an idle stream keeps no array
@@ -292,7 +302,8 @@ export class WriteSide {
       return;
     }
     this.#host.sent();
-    if (carried !== null) this.#release(carried);
+    if (Array.isArray(carried)) this.buffer.recycle(carried);
+    else if (carried !== null) this.#release(carried as WriteOp);
     this.#progress();
     this.#flushNow();
     if (this.pending === 0) this.buffer.trim();
@@ -375,8 +386,6 @@ export class WriteSide {
         this.bytes += n;
         // Written into the kernel at once: the caller's buffer is free now, not a tick later.
         if (this.#send(chunks, queued + n, op)) {
-          const flights = this.#flights as Array<number | WriteOp | null>;
-          flights[flights.length - 1] = null; // not kept until its done callback
           this.#release(op);
         }
         if (op.inKernel > 0 || op.kind === 'some') return;
