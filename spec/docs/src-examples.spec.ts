@@ -10,7 +10,7 @@ import { markdownExamples, srcExamples } from './support/examples';
 import { forCompile, shadowed } from './support/prelude';
 import { runExamples } from './support/run-examples';
 
-describe('documentation: every @example of src/ (and docs/concepts/)', () => {
+describe('documentation: every @example of src/', () => {
   const examples = srcExamples();
 
   it('compiles against the package', () => {

@@ -21,13 +21,13 @@
  *
  * @module Codecs
  */
-export type { Codec, Decoder, Decoded, CodecOptions } from '../../src/codecs/codec';
-export { lines, DEFAULT_MAX_LINE_LENGTH } from '../../src/codecs/lines';
-export type { LinesOptions, LineEnding } from '../../src/codecs/lines';
-export { delimited, DEFAULT_MAX_DELIMITED_LENGTH } from '../../src/codecs/delimited';
-export { lengthPrefixed, DEFAULT_MAX_FRAME_LENGTH } from '../../src/codecs/length-prefixed';
-export type { LengthPrefixedOptions, LengthHeader } from '../../src/codecs/length-prefixed';
-export { encode } from '../../src/codecs/encode';
-export { request } from '../../src/codecs/request';
-export type { RequestOptions } from '../../src/codecs/request';
-export type { WriteSource } from '../../src/codecs/write-from';
+export type { Codec, Decoder, Decoded, CodecOptions } from '../codecs/codec';
+export { lines, DEFAULT_MAX_LINE_LENGTH } from '../codecs/lines';
+export type { LinesOptions, LineEnding } from '../codecs/lines';
+export { delimited, DEFAULT_MAX_DELIMITED_LENGTH } from '../codecs/delimited';
+export { lengthPrefixed, DEFAULT_MAX_FRAME_LENGTH } from '../codecs/length-prefixed';
+export type { LengthPrefixedOptions, LengthHeader } from '../codecs/length-prefixed';
+export { encode } from '../codecs/encode';
+export { request } from '../codecs/request';
+export type { RequestOptions } from '../codecs/request';
+export type { WriteSource } from '../codecs/write-from';

@@ -23,4 +23,4 @@
  *
  * @module Testing
  */
-export * from '../../src/testing';
+export * from '../testing';

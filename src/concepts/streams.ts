@@ -20,7 +20,7 @@
  *
  * @module Streams
  */
-export { Status, StreamState, StreamKind } from '../../src/status';
+export { Status, StreamState, StreamKind } from '../status';
 export {
   StreamError,
   ErrorCode,
@@ -28,20 +28,20 @@ export {
   STATUS_BY_NODE_CODE,
   TLS_CODE_PREFIXES,
   ERROR_HINTS,
-} from '../../src/errors';
-export { Stream, DEFAULT_BUFFER_SIZE } from '../../src/stream';
-export type { StreamOptions, StreamStats, TryResult, OperationOptions } from '../../src/stream';
+} from '../errors';
+export { Stream, DEFAULT_BUFFER_SIZE } from '../stream';
+export type { StreamOptions, StreamStats, TryResult, OperationOptions } from '../stream';
 export type {
   Transport,
   TransportEvents,
   RenegotiateOptions,
   LendOutcome,
   SocketControl,
-} from '../../src/transport';
-export { createTCP } from '../../src/tcp';
-export { createTLS } from '../../src/tls';
-export { createIPC } from '../../src/ipc';
-export { memoryPair, MemoryTransport } from '../../src/memory';
-export type { MemoryPairOptions } from '../../src/memory';
-export type { SocketOptions } from '../../src/node-socket/options';
-export type { TlsInfo } from '../../src/node-socket/tls-info';
+} from '../transport';
+export { createTCP } from '../tcp';
+export { createTLS } from '../tls';
+export { createIPC } from '../ipc';
+export { memoryPair, MemoryTransport } from '../memory';
+export type { MemoryPairOptions } from '../memory';
+export type { SocketOptions } from '../node-socket/options';
+export type { TlsInfo } from '../node-socket/tls-info';
