@@ -24,13 +24,7 @@
  *
  * @module Helpers
  */
-export {
-  connectTCP,
-  connectTLS,
-  listenTCP,
-  listenTLS,
-  DEFAULT_MIN_TLS_VERSION,
-} from '../connect';
+export { connectTCP, connectTLS, listenTCP, listenTLS, DEFAULT_MIN_TLS_VERSION } from '../connect';
 export type { ListenOptions, ConnectOptions } from '../connect';
 export { DEFAULT_SERVER_CIPHERS } from '../node-socket/tls-server';
 export { connectIPC, listenIPC } from '../ipc';
@@ -55,7 +49,11 @@ export { backoffDelay, DEFAULT_BACKOFF } from '../connection/backoff';
 export type { BackoffOptions } from '../connection/backoff';
 export { DEFAULT_MAX_QUEUED } from '../connection/write-queue';
 export { StreamGroup, DEFAULT_MEMBER_QUEUE } from '../connection/stream-group';
-export type { StreamGroupOptions, BroadcastResult, StreamGroupStats } from '../connection/stream-group';
+export type {
+  StreamGroupOptions,
+  BroadcastResult,
+  StreamGroupStats,
+} from '../connection/stream-group';
 export { ServerInfo } from '../connection/server';
 export type { ServerOptions, ServerCounts } from '../connection/server';
 export { monitorConnections } from '../connection/connection-monitor';

@@ -5,22 +5,30 @@
  * the library, its testing kit, RxJS and Node imported, and the names it
  * leans on from a surrounding program declared; see {@link forCompile} and {@link forRun}.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as rxjs from 'rxjs';
 import { ROOT } from './examples';
 
 const names = (m: object): string[] => Object.keys(m).filter((k) => k !== 'default');
 
-/** Every name, value or type, an entry file re-exports (`export { … }` and `export type { … }`). */
+/**
+ * Every name, value or type, an entry file re-exports (`export { … }`,
+ * `export type { … }`, and those of the files it `export * from`s).
+ */
 function exportsOf(entry: string): string[] {
   const text = readFileSync(join(ROOT, entry), 'utf8');
-  return [...text.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+  const listed = [...text.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
     m[1]
       .split(',')
       .map((n) => n.trim().split(/\s+as\s+/).pop() ?? '')
       .filter((n) => n !== ''),
   );
+  const starred = [...text.matchAll(/export \* from '(\.[^']*)'/g)].flatMap((m) => {
+    const target = join(dirname(entry), m[1]);
+    return exportsOf(existsSync(join(ROOT, `${target}.ts`)) ? `${target}.ts` : join(target, 'index.ts'));
+  });
+  return [...listed, ...starred];
 }
 
 /** Value names of rxjs a fragment may use without importing them. */
