@@ -1,10 +1,13 @@
 import type { Subscriber } from 'rxjs';
-import { StreamError, invalid } from '../errors';
+import type { StreamError } from '../errors';
 import { Status } from '../status';
 import type { TryResult } from './read-side';
 import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
-import { SelfDetaching, nextAndComplete, notifyWatcher, type Host } from './host';
+import { notifyWatcher, type Host } from './host';
+import { deliverResult, goneError, noMemoryError, type DrivenOp, type WriteOp } from './write-ops';
+
+export { CloseOp, DataOp, DrivenOp, FlushOp, type WriteOp } from './write-ops';
 
 /**
  * Accepted bytes that leave at once, without waiting for the end of the run,
@@ -15,59 +18,6 @@ const BURST = 64 * 1024;
 
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
-
-/** A `write` (some) or `writeAll` (all) of `src[0, len)`. */
-export class DataOp extends SelfDetaching<WriteOp> {
-  off = 0;
-  inKernel = 0; // bytes of a zero-copy part with the socket (0: none)
-  constructor(
-    readonly kind: 'some' | 'all',
-    readonly sub: Subscriber<number>,
-    readonly src: Uint8Array,
-    readonly len: number,
-    side: WriteSide,
-  ) {
-    super(side);
-  }
-}
-
-/** A `flush()`. */
-export class FlushOp extends SelfDetaching<WriteOp> {
-  readonly kind = 'flush';
-  constructor(
-    readonly sub: Subscriber<void>,
-    side: WriteSide,
-  ) {
-    super(side);
-  }
-}
-
-/** A `close()`. */
-export class CloseOp extends SelfDetaching<WriteOp> {
-  readonly kind = 'close';
-  closing = false;
-  constructor(
-    readonly sub: Subscriber<void>,
-    side: WriteSide,
-  ) {
-    super(side);
-  }
-}
-
-/**
- * An operation that drives the write side itself (`writeFrom`, in
- * src/codecs/write-from.ts): told by `progress()` whenever room may have
- * freed, it calls `accept` and ends with `WriteSide.finishDriven`.
- */
-export abstract class DrivenOp extends SelfDetaching<WriteOp> {
-  readonly kind = 'driven';
-  abstract readonly sub: Subscriber<number>;
-  /** Room may have freed (or the operation just attached): move on. */
-  abstract progress(): void;
-}
-
-/** The one write-side operation. */
-export type WriteOp = DataOp | FlushOp | CloseOp | DrivenOp;
 
 /**
  * A write in flight, as two entries of `WriteSide#flights`: its byte count,
@@ -362,9 +312,7 @@ export class WriteSide {
       if (gone !== null) {
         // What was accepted before stays accepted and is sent; the rest cannot be read.
         this.#op = null;
-        this.#host.deliver(() =>
-          op.sub.error(invalid(`${gone} (${op.off} of ${op.len} bytes accepted)`)),
-        );
+        this.#host.deliver(() => op.sub.error(goneError(op, gone)));
         this.#host.writeSettled();
         return;
       }
@@ -396,15 +344,7 @@ export class WriteSide {
         // No memory for the copy: what was accepted before stays accepted and is sent.
         this.#op = null;
         const failure = this.buffer.failure;
-        this.#host.deliver(() =>
-          op.sub.error(
-            new StreamError(
-              Status.OutOfMemory,
-              `no memory to copy the write (${op.off} of ${op.len} bytes accepted)`,
-              failure,
-            ),
-          ),
-        );
+        this.#host.deliver(() => op.sub.error(noMemoryError(op, failure)));
         this.#host.writeSettled();
         return;
       }
@@ -473,12 +413,6 @@ export class WriteSide {
 function ignore(): void {}
 
 const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
-
-/** Delivers an operation's result, then tells its side (no closure per operation). */
-function deliverResult(op: WriteOp, value: unknown): void {
-  nextAndComplete(op.sub as Subscriber<unknown>, value);
-  (op.side as WriteSide).resultDelivered();
-}
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();

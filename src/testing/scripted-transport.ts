@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ReplaySubject, type SchedulerLike } from 'rxjs';
-import { StreamKind } from '../status';
+import type { SchedulerLike } from 'rxjs';
 import type { RenegotiateOptions, Transport, TransportEvents } from '../transport';
+import { TransportRecord } from './transport-record';
 
 /**
  * The error value `written$` errors with when the stream is destroyed without an end of stream.
@@ -63,118 +63,7 @@ type Inbound = Buffer | 'end' | 'close';
  * testScheduler.flush();
  * ```
  */
-export class ScriptedTransport implements Transport {
-  /**
-   * TLSStream when made with `tls`, else Memory.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler, true);
-   * console.log(t.kind); // 'TLSStream' (without `tls`: 'Memory')
-   * ```
-   */
-  readonly kind: StreamKind;
-  /**
-   * Always -1: no file descriptor.
-   *
-   * @example
-   * ```ts
-   * console.log(new ScriptedTransport(testScheduler).fd); // -1
-   * ```
-   */
-  readonly fd = -1;
-  /**
-   * As made (the constructor's `lingers`): whether the stream's `close()`
-   * waits for the peer's end.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler, false, true);
-   * const stream = new Stream(t, { scheduler: testScheduler, closeTimeout: 50 });
-   * stream.close().subscribe(); // done at t.arrive('end'), or after 50 ms
-   * ```
-   */
-  readonly lingers: boolean;
-  /**
-   * Each write of the stream (its chunks joined), at the frame it happened;
-   * completes at the end of stream. Replays to late subscribers, so a
-   * subscription made in frame 0 sees the writes of frame 0.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler);
-   * t.writes.pipe(map(String)).subscribe({
-   *   next: (text) => console.log('wrote', text),
-   *   complete: () => console.log('end of stream'),
-   * });
-   * ```
-   */
-  readonly writes = new ReplaySubject<Buffer>();
-  /**
-   * Every byte written so far, in order: one Buffer per write.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler);
-   * const stream = new Stream(t, { scheduler: testScheduler });
-   * stream.tryWrite(Buffer.from('hi'));
-   * testScheduler.flush();
-   * console.log(Buffer.concat(t.written).toString()); // 'hi'
-   * ```
-   */
-  readonly written: Buffer[] = [];
-  /**
-   * True once the stream sent its end of stream.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler);
-   * const stream = new Stream(t, { scheduler: testScheduler });
-   * stream.shutdownWrite();
-   * testScheduler.flush();
-   * console.log(t.ended); // true
-   * ```
-   */
-  ended = false;
-  /**
-   * True once the stream destroyed (or released) the transport, or it closed.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler);
-   * const stream = new Stream(t, { scheduler: testScheduler });
-   * stream.destroy();
-   * console.log(t.gone); // true
-   * ```
-   */
-  gone = false;
-  /**
-   * What a sync-mode `destroy()` handed back unread, or null.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler);
-   * const stream = new Stream(t, { scheduler: testScheduler });
-   * const watching = stream.readable$.subscribe(); // the stream takes the bytes in
-   * t.arrive(Buffer.from('unread'));
-   * testScheduler.flush();
-   * watching.unsubscribe();
-   * stream.destroy(); // sync mode: the bytes it had not read go back
-   * console.log(String(t.released?.[0])); // 'unread'
-   * ```
-   */
-  released: Buffer[] | null = null;
-  /**
-   * The options of each `renegotiate()` call the stream made.
-   *
-   * @example
-   * ```ts
-   * const t = new ScriptedTransport(testScheduler, true);
-   * new Stream(t, { scheduler: testScheduler }).renegotiate({ requestCert: true }).subscribe();
-   * console.log(t.renegotiations); // [{ requestCert: true }]
-   * ```
-   */
-  readonly renegotiations: RenegotiateOptions[] = [];
+export class ScriptedTransport extends TransportRecord implements Transport {
   #events: TransportEvents | null = null;
   #inbox: Inbound[] = [];
   #paused = true;
@@ -191,9 +80,8 @@ export class ScriptedTransport implements Transport {
    * @param lingers - `close()` waits for the peer's end (or `closeTimeout`), as over a socket
    */
   constructor(scheduler: SchedulerLike, tls = false, lingers = false) {
+    super(tls, lingers);
     this.#scheduler = scheduler;
-    this.lingers = lingers;
-    this.kind = tls ? StreamKind.TLSStream : StreamKind.Memory;
     if (!tls) this.renegotiate = undefined;
   }
 

@@ -35,6 +35,25 @@ function isPublic(member: ts.ClassElement | ts.TypeElement): boolean {
   return !hasTag(member, 'internal');
 }
 
+/**
+ * A declaration's members; for a class, also those of its base classes in
+ * src/ (a class split over files, as `Stream` is, documents them there).
+ */
+function ownAndInherited(
+  checker: ts.TypeChecker,
+  declaration: ts.ClassDeclaration | ts.InterfaceDeclaration,
+): Array<ts.ClassElement | ts.TypeElement> {
+  const members: Array<ts.ClassElement | ts.TypeElement> = [...declaration.members];
+  if (!ts.isClassDeclaration(declaration)) return members;
+  const base = declaration.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  const inherited = base && checker.getTypeAtLocation(base.expression).getSymbol()?.getDeclarations();
+  for (const d of inherited ?? []) {
+    if (ts.isClassDeclaration(d) && d.getSourceFile().fileName.startsWith(join(ROOT, 'src')))
+      members.push(...ownAndInherited(checker, d));
+  }
+  return members;
+}
+
 /** `name` or `Owner.member` for every public name without an example. */
 export function missingExamples(): string[] {
   const program = ts.createProgram(
@@ -60,7 +79,7 @@ export function missingExamples(): string[] {
       for (const declaration of declarations) {
         if (!ts.isClassDeclaration(declaration) && !ts.isInterfaceDeclaration(declaration)) continue;
         const byMember = new Map<string, ts.Node[]>();
-        for (const member of declaration.members as ts.NodeArray<ts.ClassElement | ts.TypeElement>) {
+        for (const member of ownAndInherited(checker, declaration)) {
           if (ts.isConstructorDeclaration(member) || ts.isIndexSignatureDeclaration(member)) continue;
           if (!isPublic(member)) continue;
           const key = member.name?.getText() ?? '';
