@@ -173,25 +173,41 @@ function allocateOrNull(size: number): Buffer | null {
 }
 
 /**
+ * The read callback of every lending socket: Node calls it with the socket
+ * as `this`, so one function serves them all (no closure per socket).
+ */
+function lendingRead(this: Socket, n: number, buf: Uint8Array): boolean {
+  const reader = (this as OwnedSocket)[kReader] as LendingReader;
+  reader.read(n, buf as Buffer);
+  nextBuffer = reader.own;
+  return true; // the stream pauses the socket itself (readStop) when it must
+}
+
+/** The `onread` option of every lending socket on Node (see {@link connectLending}). */
+const SHARED_ONREAD: net.OnReadOpts = { buffer: lendBuffer, callback: lendingRead };
+
+/** Bun calls the `onread` callback without the socket as `this`. */
+const onreadWithoutThis = typeof process.versions.bun === 'string';
+
+/**
  * `net.connect` for sockets the library owns, reading through a
  * {@link LendingReader}: nobody else holds such a socket, so nobody else
- * can expect its `'data'` events. The `onread` callback holds its reader in
- * a closure (one per socket): Bun calls it without the socket as `this`.
+ * can expect its `'data'` events. Node calls the `onread` callback with the
+ * socket as `this`, so every socket shares one; Bun does not, and gets a
+ * closure over its socket.
  */
 export function connectLending(options: NetConnectOpts): Socket {
   // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
   shared ??= Buffer.allocUnsafe(READ_BUFFER);
-  const reader = new LendingReader();
-  const onread: net.OnReadOpts = {
-    buffer: lendBuffer,
-    callback(n: number, buf: Uint8Array): boolean {
-      reader.read(n, buf as Buffer);
-      nextBuffer = reader.own;
-      return true; // the stream pauses the socket itself (readStop) when it must
-    },
-  };
-  const socket = net.connect({ ...options, onread }) as OwnedSocket;
-  socket[kReader] = reader;
+  let socket: OwnedSocket;
+  const onread: net.OnReadOpts = onreadWithoutThis
+    ? {
+        buffer: lendBuffer,
+        callback: (n: number, buf: Uint8Array): boolean => lendingRead.call(socket, n, buf),
+      }
+    : SHARED_ONREAD;
+  socket = net.connect({ ...options, onread }) as OwnedSocket;
+  socket[kReader] = new LendingReader();
   return socket;
 }
 

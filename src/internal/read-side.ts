@@ -67,7 +67,12 @@ export interface TryResult {
  * consumer, readiness watchers, and flow control of the transport.
  */
 export class ReadSide {
-  readonly queue = new ByteQueue();
+  /**
+   * The read-ahead queue: the shared empty {@link NO_QUEUE} until bytes are
+   * queued, and again once it is empty (a stream whose reader keeps up, or
+   * an idle one, holds none).
+   */
+  queue: ByteQueue = NO_QUEUE;
   /** Bytes handed to the user so far. */
   bytes = 0;
   #eof = false;
@@ -110,7 +115,7 @@ export class ReadSide {
     }
     if (this.#dropping()) return;
     const wasEmpty = this.queue.length === 0;
-    this.queue.push(chunk);
+    this.#ownQueue().push(chunk);
     this.#queued(wasEmpty);
   }
 
@@ -145,9 +150,12 @@ export class ReadSide {
     }
     if (this.#dropping()) return 'free';
     const wasEmpty = this.queue.length === 0;
-    this.queue.pushLent(view, mayKeep, keepMin);
+    const queue = this.#ownQueue(); // not given up while the lent chunk is in it (see #giveUpQueue)
+    queue.pushLent(view, mayKeep, keepMin);
     this.#queued(wasEmpty);
-    return this.queue.settleLent();
+    const outcome = queue.settleLent();
+    this.#giveUpQueue();
+    return outcome;
   }
 
   /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
@@ -177,6 +185,17 @@ export class ReadSide {
         "waited for the peer's end and were dropped; the bytes before them were all delivered",
     );
     return true;
+  }
+
+  /** The queue to add bytes to: a queue of this stream's own. */
+  #ownQueue(): ByteQueue {
+    if (this.queue === NO_QUEUE) this.queue = new ByteQueue();
+    return this.queue;
+  }
+
+  /** Drops an empty queue (never one with a lent chunk in it: its lend settles it). */
+  #giveUpQueue(): void {
+    if (this.queue.idle) this.queue = NO_QUEUE;
   }
 
   #queued(wasEmpty: boolean): void {
@@ -248,7 +267,7 @@ export class ReadSide {
   unshift(chunk: Buffer): void {
     if (chunk.length === 0) return;
     const wasEmpty = this.queue.length === 0;
-    this.queue.unshift(chunk);
+    this.#ownQueue().unshift(chunk);
     this.bytes -= chunk.length;
     this.#queued(wasEmpty);
   }
@@ -257,6 +276,7 @@ export class ReadSide {
     if (this.queue.length > 0) {
       const n = this.queue.copyTo(buf, max);
       this.bytes += n;
+      this.#giveUpQueue();
       this.#updateFlow();
       this.#checkDrained();
       return { status: Status.OK, bytes: n };
@@ -376,6 +396,7 @@ export class ReadSide {
       if (c.kind === 'chunks' && end === Status.StreamClosed) c.sub.complete();
       else c.sub.error(this.#endError());
     }
+    this.#giveUpQueue();
     this.#updateFlow();
     this.#checkDrained();
   }
@@ -400,6 +421,9 @@ export class ReadSide {
 function endOfStream(): StreamError {
   return new StreamError(Status.StreamClosed, 'end of stream: the peer closed its side');
 }
+
+/** The queue of every stream with nothing queued (never added to: see `#ownQueue`). */
+const NO_QUEUE = new ByteQueue();
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();

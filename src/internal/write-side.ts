@@ -77,7 +77,11 @@ type Fin = 'none' | 'wanted' | 'sending' | 'sent';
  * the one write-side operation, writability watchers and the end of stream.
  */
 export class WriteSide {
-  readonly buffer = new SendBuffer();
+  /**
+   * The send buffer: the shared empty {@link NO_BUFFER} until bytes are
+   * copied in, and again once everything has left (an idle stream holds none).
+   */
+  buffer: SendBuffer = NO_BUFFER;
   /** Bytes accepted from the user so far. */
   bytes = 0;
   #inFlight = 0;
@@ -95,7 +99,7 @@ export class WriteSide {
    * completions of writes taken at once into one tick (it does so when the
    * callback is the same function each time).
    */
-  readonly #onWritten = (error?: unknown): void => this.#written(error);
+  readonly #onWritten: (error?: unknown) => void = this.#written.bind(this); // no closure context
   #op: WriteOp | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #wasFull = false;
@@ -137,6 +141,7 @@ export class WriteSide {
    */
   accept(src: Uint8Array, start: number, len: number): number {
     const n = Math.min(len, this.room());
+    if (n > 0 && this.buffer === NO_BUFFER) this.buffer = new SendBuffer();
     const copied = n > 0 ? this.buffer.append(src, start, n) : 0;
     if (copied > 0) {
       this.bytes += copied;
@@ -225,13 +230,16 @@ export class WriteSide {
   #scheduleFlush(): void {
     if (this.#flushPending || this.#inFlight > 0) return;
     this.#flushPending = true;
-    this.#host.defer(this.#onFlushDue);
+    this.#host.defer((this.#onFlushDue ??= this.#flushDue.bind(this)));
   }
 
-  readonly #onFlushDue = (): void => {
+  /** Made on the first copied write: streams that only write large buffers (by reference) need none. */
+  #onFlushDue: (() => void) | null = null;
+
+  #flushDue(): void {
     this.#flushPending = false;
     this.#flushNow();
-  };
+  }
 
   /** Hands what is accepted to the transport now (a destroy in async mode: what was accepted leaves). */
   flushAccepted(): void {
@@ -295,11 +303,17 @@ export class WriteSide {
     if (carried !== null) this.#release(carried);
     this.#progress();
     this.#flushNow();
-    if (this.pending === 0) this.buffer.trim();
+    if (this.pending === 0) this.#trim();
     if (this.#wasFull && this.room() > 0) {
       this.#wasFull = false;
       for (const sub of this.#watchers) this.#host.deliverTo(notifyWatcher, sub, undefined);
     }
+  }
+
+  /** Nothing pending: the send buffer gives its slab back and the stream its send buffer. */
+  #trim(): void {
+    this.buffer.trim();
+    if (this.buffer.length === 0) this.buffer = NO_BUFFER;
   }
 
   #maybeFin(): void {
@@ -470,6 +484,9 @@ function deliverResult(op: WriteOp, value: unknown): void {
   nextAndComplete(op.sub as Subscriber<unknown>, value);
   (op.side as WriteSide).resultDelivered();
 }
+
+/** The send buffer of every stream with nothing copied in (never appended to: see `accept`). */
+const NO_BUFFER = new SendBuffer();
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();
