@@ -177,7 +177,10 @@ function allocateOrNull(size: number): Buffer | null {
  * as `this`, so one function serves them all (no closure per socket).
  */
 function lendingRead(this: Socket, n: number, buf: Uint8Array): boolean {
-  const reader = (this as OwnedSocket)[kReader] as LendingReader;
+  return readInto((this as OwnedSocket)[kReader] as LendingReader, n, buf);
+}
+
+function readInto(reader: LendingReader, n: number, buf: Uint8Array): boolean {
   reader.read(n, buf as Buffer);
   nextBuffer = reader.own;
   return true; // the stream pauses the socket itself (readStop) when it must
@@ -194,20 +197,17 @@ const onreadWithoutThis = typeof process.versions.bun === 'string';
  * {@link LendingReader}: nobody else holds such a socket, so nobody else
  * can expect its `'data'` events. Node calls the `onread` callback with the
  * socket as `this`, so every socket shares one; Bun does not, and gets a
- * closure over its socket.
+ * closure over its reader.
  */
 export function connectLending(options: NetConnectOpts): Socket {
   // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
   shared ??= Buffer.allocUnsafe(READ_BUFFER);
-  let socket: OwnedSocket;
+  const reader = new LendingReader();
   const onread: net.OnReadOpts = onreadWithoutThis
-    ? {
-        buffer: lendBuffer,
-        callback: (n: number, buf: Uint8Array): boolean => lendingRead.call(socket, n, buf),
-      }
+    ? { buffer: lendBuffer, callback: (n, buf) => readInto(reader, n, buf) }
     : SHARED_ONREAD;
-  socket = net.connect({ ...options, onread }) as OwnedSocket;
-  socket[kReader] = new LendingReader();
+  const socket = net.connect({ ...options, onread }) as OwnedSocket;
+  socket[kReader] = reader;
   return socket;
 }
 
