@@ -227,18 +227,46 @@ function socketOnClose(this: Socket): void {
   (this as OwnedSocket)[kTransport]?.onClose();
 }
 
+// The boolean state of a SocketTransport, as bits of one field (`#flags`): one slot per stream, not one each.
+const RENEGOTIATING = 1;
+const STALLED_END = 2;
+const FAILED = 4;
+const OWNED = 8;
+
 /** Transport over a connected `net.Socket` or `tls.TLSSocket`. */
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
   readonly fd: number;
   #socket: Socket;
   #events: TransportEvents | null = null;
-  #renegotiating = false;
-  #stalled = false; // the peer ended during a renegotiation (see onEnd)
-  #failed = false;
+  // renegotiating, stalled (the peer ended during a renegotiation: see onEnd), failed, owned
+  #flags = 0;
   #control: SocketControl | null = null;
 
-  readonly #owned: boolean;
+  get #renegotiatingNow(): boolean {
+    return (this.#flags & RENEGOTIATING) !== 0;
+  }
+  set #renegotiatingNow(on: boolean) {
+    this.#flags = on ? this.#flags | RENEGOTIATING : this.#flags & ~RENEGOTIATING;
+  }
+  get #stalled(): boolean {
+    return (this.#flags & STALLED_END) !== 0;
+  }
+  set #stalled(on: boolean) {
+    this.#flags = on ? this.#flags | STALLED_END : this.#flags & ~STALLED_END;
+  }
+  get #failed(): boolean {
+    return (this.#flags & FAILED) !== 0;
+  }
+  set #failed(on: boolean) {
+    this.#flags = on ? this.#flags | FAILED : this.#flags & ~FAILED;
+  }
+  get #owned(): boolean {
+    return (this.#flags & OWNED) !== 0;
+  }
+  set #owned(on: boolean) {
+    this.#flags = on ? this.#flags | OWNED : this.#flags & ~OWNED;
+  }
 
   /**
    * @param owned - true when the library made the socket (connect/listen
@@ -257,7 +285,7 @@ export class SocketTransport implements Transport {
   }
 
   get renegotiating(): boolean {
-    return this.#renegotiating;
+    return this.#renegotiatingNow;
   }
 
   /** Made on first use: thousands of streams need none. */
@@ -295,7 +323,7 @@ export class SocketTransport implements Transport {
 
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const socket = this.#socket;
-    if (this.#stalled && this.#renegotiating) {
+    if (this.#stalled && this.#renegotiatingNow) {
       process.nextTick(done, renegotiationFailed(STALLED)); // could never leave (see onEnd)
       return false;
     }
@@ -373,12 +401,12 @@ export class SocketTransport implements Transport {
       );
       return;
     }
-    this.#renegotiating = true;
+    this.#renegotiatingNow = true;
     let settled = false;
     const finished = (error?: unknown): void => {
       if (settled) return;
       settled = true;
-      this.#renegotiating = false;
+      this.#renegotiatingNow = false;
       done(error);
     };
     const started = socket.renegotiate(options, (error) => {
@@ -430,7 +458,7 @@ export class SocketTransport implements Transport {
    */
   onEnd(): void {
     const socket = this.#socket;
-    if (this.#renegotiating) {
+    if (this.#renegotiatingNow) {
       // The peer ended mid-handshake: the renegotiation can never finish, and Node holds
       // every byte written since until it does. Bytes held so are lost: a fatal TLSError
       // (close() errors instead of waiting forever or claiming they left). With none, the

@@ -62,6 +62,14 @@ export interface TryResult {
   readonly bytes: number;
 }
 
+// The boolean state of a ReadSide, as bits of one field (`#flags`): one slot per stream, not one each.
+const EOF = 1;
+const DRAINED_TOLD = 2;
+const ARMED = 4;
+const LINGERING = 8;
+const FLOWING = 16;
+const PUMP_PENDING = 32;
+
 /**
  * The receiving half of a stream: a bounded read-ahead queue, the one
  * consumer, readiness watchers, and flow control of the transport.
@@ -75,24 +83,56 @@ export class ReadSide {
   queue: ByteQueue = NO_QUEUE;
   /** Bytes handed to the user so far. */
   bytes = 0;
-  #eof = false;
   #eofError: StreamError | null = null;
-  #drainedTold = false;
   #closed: StreamError | null = null; // set by a local close/destroy
   /** Set at the first byte dropped while close() lingers: what comes after it is not contiguous. */
   #hole: StreamError | null = null;
   #consumer: ReadConsumer | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
-  #armed = false;
-  #lingering = false;
-  #flowing = false;
-  #pumpPending = false;
+  #flags = 0; // eof, drainedTold, armed, lingering, flowing, pumpPending (accessors below)
   readonly #host: Host;
   readonly #limit: number;
 
   constructor(host: Host, limit: number) {
     this.#host = host;
     this.#limit = limit;
+  }
+
+  get #eof(): boolean {
+    return (this.#flags & EOF) !== 0;
+  }
+  set #eof(on: boolean) {
+    this.#flags = on ? this.#flags | EOF : this.#flags & ~EOF;
+  }
+  get #drainedTold(): boolean {
+    return (this.#flags & DRAINED_TOLD) !== 0;
+  }
+  set #drainedTold(on: boolean) {
+    this.#flags = on ? this.#flags | DRAINED_TOLD : this.#flags & ~DRAINED_TOLD;
+  }
+  get #armed(): boolean {
+    return (this.#flags & ARMED) !== 0;
+  }
+  set #armed(on: boolean) {
+    this.#flags = on ? this.#flags | ARMED : this.#flags & ~ARMED;
+  }
+  get #lingering(): boolean {
+    return (this.#flags & LINGERING) !== 0;
+  }
+  set #lingering(on: boolean) {
+    this.#flags = on ? this.#flags | LINGERING : this.#flags & ~LINGERING;
+  }
+  get #flowing(): boolean {
+    return (this.#flags & FLOWING) !== 0;
+  }
+  set #flowing(on: boolean) {
+    this.#flags = on ? this.#flags | FLOWING : this.#flags & ~FLOWING;
+  }
+  get #pumpPending(): boolean {
+    return (this.#flags & PUMP_PENDING) !== 0;
+  }
+  set #pumpPending(on: boolean) {
+    this.#flags = on ? this.#flags | PUMP_PENDING : this.#flags & ~PUMP_PENDING;
   }
 
   /** True while a read-side operation is pending. */

@@ -72,6 +72,11 @@ export type WriteOp = DataOp | FlushOp | CloseOp | DrivenOp;
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
 
+// The boolean state of a WriteSide, as bits of one field (`#flags`): one slot per stream, not one each.
+const WAS_FULL = 1;
+const FLUSH_PENDING = 2;
+const FIN_FOR_CLOSE = 4;
+
 /**
  * The sending half of a stream: the bounded send buffer, coalesced flushes,
  * the one write-side operation, writability watchers and the end of stream.
@@ -102,17 +107,34 @@ export class WriteSide {
   readonly #onWritten: (error?: unknown) => void = this.#written.bind(this); // no closure context
   #op: WriteOp | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
-  #wasFull = false;
-  #flushPending = false;
   #fin: Fin = 'none';
   #settling = 0; // results delivered later (see #finish)
-  #finForClose = false;
+  #flags = 0; // wasFull, flushPending, finForClose (accessors below)
   readonly #host: Host;
   readonly #cap: number;
 
   constructor(host: Host, cap: number) {
     this.#host = host;
     this.#cap = cap;
+  }
+
+  get #wasFull(): boolean {
+    return (this.#flags & WAS_FULL) !== 0;
+  }
+  set #wasFull(on: boolean) {
+    this.#flags = on ? this.#flags | WAS_FULL : this.#flags & ~WAS_FULL;
+  }
+  get #flushPending(): boolean {
+    return (this.#flags & FLUSH_PENDING) !== 0;
+  }
+  set #flushPending(on: boolean) {
+    this.#flags = on ? this.#flags | FLUSH_PENDING : this.#flags & ~FLUSH_PENDING;
+  }
+  get #finForClose(): boolean {
+    return (this.#flags & FIN_FOR_CLOSE) !== 0;
+  }
+  set #finForClose(on: boolean) {
+    this.#flags = on ? this.#flags | FIN_FOR_CLOSE : this.#flags & ~FIN_FOR_CLOSE;
   }
 
   /** True while a write-side operation is pending. */
