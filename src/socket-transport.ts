@@ -173,23 +173,39 @@ function allocateOrNull(size: number): Buffer | null {
 }
 
 /**
+ * The read callback of every lending socket: Node calls it with the socket
+ * as `this`, so one function serves them all (no closure per socket).
+ */
+function lendingRead(this: Socket, n: number, buf: Uint8Array): boolean {
+  return readInto((this as OwnedSocket)[kReader] as LendingReader, n, buf);
+}
+
+function readInto(reader: LendingReader, n: number, buf: Uint8Array): boolean {
+  reader.read(n, buf as Buffer);
+  nextBuffer = reader.own;
+  return true; // the stream pauses the socket itself (readStop) when it must
+}
+
+/** The `onread` option of every lending socket on Node (see {@link connectLending}). */
+const SHARED_ONREAD: net.OnReadOpts = { buffer: lendBuffer, callback: lendingRead };
+
+/** Bun calls the `onread` callback without the socket as `this`. */
+const onreadWithoutThis = typeof process.versions.bun === 'string';
+
+/**
  * `net.connect` for sockets the library owns, reading through a
  * {@link LendingReader}: nobody else holds such a socket, so nobody else
- * can expect its `'data'` events. The `onread` callback holds its reader in
- * a closure (one per socket): Bun calls it without the socket as `this`.
+ * can expect its `'data'` events. Node calls the `onread` callback with the
+ * socket as `this`, so every socket shares one; Bun does not, and gets a
+ * closure over its reader.
  */
 export function connectLending(options: NetConnectOpts): Socket {
   // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
   shared ??= Buffer.allocUnsafe(READ_BUFFER);
   const reader = new LendingReader();
-  const onread: net.OnReadOpts = {
-    buffer: lendBuffer,
-    callback(n: number, buf: Uint8Array): boolean {
-      reader.read(n, buf as Buffer);
-      nextBuffer = reader.own;
-      return true; // the stream pauses the socket itself (readStop) when it must
-    },
-  };
+  const onread: net.OnReadOpts = onreadWithoutThis
+    ? { buffer: lendBuffer, callback: (n, buf) => readInto(reader, n, buf) }
+    : SHARED_ONREAD;
   const socket = net.connect({ ...options, onread }) as OwnedSocket;
   socket[kReader] = reader;
   return socket;
@@ -211,18 +227,46 @@ function socketOnClose(this: Socket): void {
   (this as OwnedSocket)[kTransport]?.onClose();
 }
 
+// The boolean state of a SocketTransport, as bits of one field (`#flags`): one slot per stream, not one each.
+const RENEGOTIATING = 1;
+const STALLED_END = 2;
+const FAILED = 4;
+const OWNED = 8;
+
 /** Transport over a connected `net.Socket` or `tls.TLSSocket`. */
 export class SocketTransport implements Transport {
   readonly kind: StreamKind;
   readonly fd: number;
   #socket: Socket;
   #events: TransportEvents | null = null;
-  #renegotiating = false;
-  #stalled = false; // the peer ended during a renegotiation (see onEnd)
-  #failed = false;
+  // renegotiating, stalled (the peer ended during a renegotiation: see onEnd), failed, owned
+  #flags = 0;
   #control: SocketControl | null = null;
 
-  readonly #owned: boolean;
+  get #renegotiatingNow(): boolean {
+    return (this.#flags & RENEGOTIATING) !== 0;
+  }
+  set #renegotiatingNow(on: boolean) {
+    this.#flags = on ? this.#flags | RENEGOTIATING : this.#flags & ~RENEGOTIATING;
+  }
+  get #stalled(): boolean {
+    return (this.#flags & STALLED_END) !== 0;
+  }
+  set #stalled(on: boolean) {
+    this.#flags = on ? this.#flags | STALLED_END : this.#flags & ~STALLED_END;
+  }
+  get #failed(): boolean {
+    return (this.#flags & FAILED) !== 0;
+  }
+  set #failed(on: boolean) {
+    this.#flags = on ? this.#flags | FAILED : this.#flags & ~FAILED;
+  }
+  get #owned(): boolean {
+    return (this.#flags & OWNED) !== 0;
+  }
+  set #owned(on: boolean) {
+    this.#flags = on ? this.#flags | OWNED : this.#flags & ~OWNED;
+  }
 
   /**
    * @param owned - true when the library made the socket (connect/listen
@@ -241,7 +285,7 @@ export class SocketTransport implements Transport {
   }
 
   get renegotiating(): boolean {
-    return this.#renegotiating;
+    return this.#renegotiatingNow;
   }
 
   /** Made on first use: thousands of streams need none. */
@@ -279,7 +323,7 @@ export class SocketTransport implements Transport {
 
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     const socket = this.#socket;
-    if (this.#stalled && this.#renegotiating) {
+    if (this.#stalled && this.#renegotiatingNow) {
       process.nextTick(done, renegotiationFailed(STALLED)); // could never leave (see onEnd)
       return false;
     }
@@ -292,7 +336,9 @@ export class SocketTransport implements Transport {
       socket.uncork();
     }
     // Node completes a write that the kernel took whole synchronously and drops its reference.
-    return socket.writableLength === 0;
+    // A write that failed at once (EPIPE, ECONNRESET) leaves nothing buffered either, but was
+    // not taken: it must not count as written (a tryWrite loop would never stop).
+    return socket.writableLength === 0 && socket.errored == null;
   }
 
   /**
@@ -357,12 +403,12 @@ export class SocketTransport implements Transport {
       );
       return;
     }
-    this.#renegotiating = true;
+    this.#renegotiatingNow = true;
     let settled = false;
     const finished = (error?: unknown): void => {
       if (settled) return;
       settled = true;
-      this.#renegotiating = false;
+      this.#renegotiatingNow = false;
       done(error);
     };
     const started = socket.renegotiate(options, (error) => {
@@ -414,7 +460,7 @@ export class SocketTransport implements Transport {
    */
   onEnd(): void {
     const socket = this.#socket;
-    if (this.#renegotiating) {
+    if (this.#renegotiatingNow) {
       // The peer ended mid-handshake: the renegotiation can never finish, and Node holds
       // every byte written since until it does. Bytes held so are lost: a fatal TLSError
       // (close() errors instead of waiting forever or claiming they left). With none, the

@@ -26,6 +26,11 @@ export class ByteQueue {
     return this.#length;
   }
 
+  /** True when nothing is queued and no lent chunk awaits `settleLent`. */
+  get idle(): boolean {
+    return this.#length === 0 && this.#lent === null;
+  }
+
   /** Appends a chunk (kept by reference). */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;

@@ -62,32 +62,77 @@ export interface TryResult {
   readonly bytes: number;
 }
 
+// The boolean state of a ReadSide, as bits of one field (`#flags`): one slot per stream, not one each.
+const EOF = 1;
+const DRAINED_TOLD = 2;
+const ARMED = 4;
+const LINGERING = 8;
+const FLOWING = 16;
+const PUMP_PENDING = 32;
+
 /**
  * The receiving half of a stream: a bounded read-ahead queue, the one
  * consumer, readiness watchers, and flow control of the transport.
  */
 export class ReadSide {
-  readonly queue = new ByteQueue();
+  /**
+   * The read-ahead queue: the shared empty {@link NO_QUEUE} until bytes are
+   * queued, and again once it is empty (a stream whose reader keeps up, or
+   * an idle one, holds none).
+   */
+  queue: ByteQueue = NO_QUEUE;
   /** Bytes handed to the user so far. */
   bytes = 0;
-  #eof = false;
   #eofError: StreamError | null = null;
-  #drainedTold = false;
   #closed: StreamError | null = null; // set by a local close/destroy
   /** Set at the first byte dropped while close() lingers: what comes after it is not contiguous. */
   #hole: StreamError | null = null;
   #consumer: ReadConsumer | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
-  #armed = false;
-  #lingering = false;
-  #flowing = false;
-  #pumpPending = false;
+  #flags = 0; // eof, drainedTold, armed, lingering, flowing, pumpPending (accessors below)
   readonly #host: Host;
   readonly #limit: number;
 
   constructor(host: Host, limit: number) {
     this.#host = host;
     this.#limit = limit;
+  }
+
+  get #eof(): boolean {
+    return (this.#flags & EOF) !== 0;
+  }
+  set #eof(on: boolean) {
+    this.#flags = on ? this.#flags | EOF : this.#flags & ~EOF;
+  }
+  get #drainedTold(): boolean {
+    return (this.#flags & DRAINED_TOLD) !== 0;
+  }
+  set #drainedTold(on: boolean) {
+    this.#flags = on ? this.#flags | DRAINED_TOLD : this.#flags & ~DRAINED_TOLD;
+  }
+  get #armed(): boolean {
+    return (this.#flags & ARMED) !== 0;
+  }
+  set #armed(on: boolean) {
+    this.#flags = on ? this.#flags | ARMED : this.#flags & ~ARMED;
+  }
+  get #lingering(): boolean {
+    return (this.#flags & LINGERING) !== 0;
+  }
+  set #lingering(on: boolean) {
+    this.#flags = on ? this.#flags | LINGERING : this.#flags & ~LINGERING;
+  }
+  get #flowing(): boolean {
+    return (this.#flags & FLOWING) !== 0;
+  }
+  set #flowing(on: boolean) {
+    this.#flags = on ? this.#flags | FLOWING : this.#flags & ~FLOWING;
+  }
+  get #pumpPending(): boolean {
+    return (this.#flags & PUMP_PENDING) !== 0;
+  }
+  set #pumpPending(on: boolean) {
+    this.#flags = on ? this.#flags | PUMP_PENDING : this.#flags & ~PUMP_PENDING;
   }
 
   /** True while a read-side operation is pending. */
@@ -110,7 +155,7 @@ export class ReadSide {
     }
     if (this.#dropping()) return;
     const wasEmpty = this.queue.length === 0;
-    this.queue.push(chunk);
+    this.#ownQueue().push(chunk);
     this.#queued(wasEmpty);
   }
 
@@ -145,9 +190,12 @@ export class ReadSide {
     }
     if (this.#dropping()) return 'free';
     const wasEmpty = this.queue.length === 0;
-    this.queue.pushLent(view, mayKeep, keepMin);
+    const queue = this.#ownQueue(); // not given up while the lent chunk is in it (see #giveUpQueue)
+    queue.pushLent(view, mayKeep, keepMin);
     this.#queued(wasEmpty);
-    return this.queue.settleLent();
+    const outcome = queue.settleLent();
+    this.#giveUpQueue();
+    return outcome;
   }
 
   /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
@@ -177,6 +225,17 @@ export class ReadSide {
         "waited for the peer's end and were dropped; the bytes before them were all delivered",
     );
     return true;
+  }
+
+  /** The queue to add bytes to: a queue of this stream's own. */
+  #ownQueue(): ByteQueue {
+    if (this.queue === NO_QUEUE) this.queue = new ByteQueue();
+    return this.queue;
+  }
+
+  /** Drops an empty queue (never one with a lent chunk in it: its lend settles it). */
+  #giveUpQueue(): void {
+    if (this.queue.idle) this.queue = NO_QUEUE;
   }
 
   #queued(wasEmpty: boolean): void {
@@ -248,7 +307,7 @@ export class ReadSide {
   unshift(chunk: Buffer): void {
     if (chunk.length === 0) return;
     const wasEmpty = this.queue.length === 0;
-    this.queue.unshift(chunk);
+    this.#ownQueue().unshift(chunk);
     this.bytes -= chunk.length;
     this.#queued(wasEmpty);
   }
@@ -257,6 +316,7 @@ export class ReadSide {
     if (this.queue.length > 0) {
       const n = this.queue.copyTo(buf, max);
       this.bytes += n;
+      this.#giveUpQueue();
       this.#updateFlow();
       this.#checkDrained();
       return { status: Status.OK, bytes: n };
@@ -376,6 +436,7 @@ export class ReadSide {
       if (c.kind === 'chunks' && end === Status.StreamClosed) c.sub.complete();
       else c.sub.error(this.#endError());
     }
+    this.#giveUpQueue();
     this.#updateFlow();
     this.#checkDrained();
   }
@@ -400,6 +461,9 @@ export class ReadSide {
 function endOfStream(): StreamError {
   return new StreamError(Status.StreamClosed, 'end of stream: the peer closed its side');
 }
+
+/** The queue of every stream with nothing queued (never added to: see `#ownQueue`). */
+const NO_QUEUE = new ByteQueue();
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();

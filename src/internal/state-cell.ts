@@ -1,6 +1,10 @@
 import { BehaviorSubject, Observable } from 'rxjs';
 import type { StreamState } from '../status';
 
+// The boolean state of a StateCell, as bits of one field (`#flags`): one slot per stream, not one each.
+const DELIVERING = 1;
+const ENDED = 2;
+
 /**
  * A stream's state: the current value at once (`value`), and `state$`, a
  * read-only view of a BehaviorSubject that replays the current state and
@@ -14,8 +18,19 @@ export class StateCell {
   #value: StreamState;
   #subject: BehaviorSubject<StreamState> | null = null; // made for the first subscriber
   #queue: Array<StreamState | 'end'> | null = null; // transitions raised while one is delivered
-  #delivering = false;
-  #ended = false;
+  #flags = 0; // delivering, ended (accessors below)
+  get #delivering(): boolean {
+    return (this.#flags & DELIVERING) !== 0;
+  }
+  set #delivering(on: boolean) {
+    this.#flags = on ? this.#flags | DELIVERING : this.#flags & ~DELIVERING;
+  }
+  get #ended(): boolean {
+    return (this.#flags & ENDED) !== 0;
+  }
+  set #ended(on: boolean) {
+    this.#flags = on ? this.#flags | ENDED : this.#flags & ~ENDED;
+  }
 
   constructor(initial: StreamState, onChange?: (from: StreamState, to: StreamState) => void) {
     this.#value = initial;

@@ -30,12 +30,21 @@ type Flight = number | WriteOp | readonly Buffer[] | null;
 /** Where the end of stream (FIN / close_notify) is. */
 type Fin = 'none' | 'wanted' | 'sending' | 'sent';
 
+// The boolean state of a WriteSide, as bits of one field (`#flags`): one slot per stream, not one each.
+const WAS_FULL = 1;
+const FLUSH_PENDING = 2;
+const FIN_FOR_CLOSE = 4;
+
 /**
  * The sending half of a stream: the bounded send buffer, coalesced flushes,
  * the one write-side operation, writability watchers and the end of stream.
  */
 export class WriteSide {
-  readonly buffer = new SendBuffer();
+  /**
+   * The send buffer: the shared empty {@link NO_BUFFER} until bytes are
+   * copied in, and again once everything has left (an idle stream holds none).
+   */
+  buffer: SendBuffer = NO_BUFFER;
   /** Bytes accepted from the user so far. */
   bytes = 0;
   #inFlight = 0;
@@ -52,20 +61,37 @@ export class WriteSide {
    * completions of writes taken at once into one tick (it does so when the
    * callback is the same function each time).
    */
-  readonly #onWritten = (error?: unknown): void => this.#written(error);
+  readonly #onWritten: (error?: unknown) => void = this.#written.bind(this); // no closure context
   #op: WriteOp | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
-  #wasFull = false;
-  #flushPending = false;
   #fin: Fin = 'none';
   #settling = 0; // results delivered later (see #finish)
-  #finForClose = false;
+  #flags = 0; // wasFull, flushPending, finForClose (accessors below)
   readonly #host: Host;
   readonly #cap: number;
 
   constructor(host: Host, cap: number) {
     this.#host = host;
     this.#cap = cap;
+  }
+
+  get #wasFull(): boolean {
+    return (this.#flags & WAS_FULL) !== 0;
+  }
+  set #wasFull(on: boolean) {
+    this.#flags = on ? this.#flags | WAS_FULL : this.#flags & ~WAS_FULL;
+  }
+  get #flushPending(): boolean {
+    return (this.#flags & FLUSH_PENDING) !== 0;
+  }
+  set #flushPending(on: boolean) {
+    this.#flags = on ? this.#flags | FLUSH_PENDING : this.#flags & ~FLUSH_PENDING;
+  }
+  get #finForClose(): boolean {
+    return (this.#flags & FIN_FOR_CLOSE) !== 0;
+  }
+  set #finForClose(on: boolean) {
+    this.#flags = on ? this.#flags | FIN_FOR_CLOSE : this.#flags & ~FIN_FOR_CLOSE;
   }
 
   /** True while a write-side operation is pending. */
@@ -94,6 +120,7 @@ export class WriteSide {
    */
   accept(src: Uint8Array, start: number, len: number): number {
     const n = Math.min(len, this.room());
+    if (n > 0 && this.buffer === NO_BUFFER) this.buffer = new SendBuffer();
     const copied = n > 0 ? this.buffer.append(src, start, n) : 0;
     if (copied > 0) {
       this.bytes += copied;
@@ -182,13 +209,16 @@ export class WriteSide {
   #scheduleFlush(): void {
     if (this.#flushPending || this.#inFlight > 0) return;
     this.#flushPending = true;
-    this.#host.defer(this.#onFlushDue);
+    this.#host.defer((this.#onFlushDue ??= this.#flushDue.bind(this)));
   }
 
-  readonly #onFlushDue = (): void => {
+  /** Made on the first copied write: streams that only write large buffers (by reference) need none. */
+  #onFlushDue: (() => void) | null = null;
+
+  #flushDue(): void {
     this.#flushPending = false;
     this.#flushNow();
-  };
+  }
 
   /** Hands what is accepted to the transport now (a destroy in async mode: what was accepted leaves). */
   flushAccepted(): void {
@@ -204,7 +234,7 @@ export class WriteSide {
     const n = this.buffer.length;
     const chunks = this.buffer.take();
     // All ours: once the kernel has them (now, or at their callback), their slabs are free.
-    if (this.#send(chunks, n, chunks)) this.buffer.recycle(chunks);
+    if (this.#send(chunks, n, chunks)) this.#recycle(chunks);
   }
 
   /**
@@ -252,15 +282,26 @@ export class WriteSide {
       return;
     }
     this.#host.sent();
-    if (Array.isArray(carried)) this.buffer.recycle(carried);
+    if (Array.isArray(carried)) this.#recycle(carried);
     else if (carried !== null) this.#release(carried as WriteOp);
     this.#progress();
     this.#flushNow();
-    if (this.pending === 0) this.buffer.trim();
+    if (this.pending === 0) this.#trim();
     if (this.#wasFull && this.room() > 0) {
       this.#wasFull = false;
       for (const sub of this.#watchers) this.#host.deliverTo(notifyWatcher, sub, undefined);
     }
+  }
+
+  /** Slabs the transport is done with go back to the send buffer that made them (never the shared empty one). */
+  #recycle(chunks: readonly Buffer[]): void {
+    if (this.buffer !== NO_BUFFER) this.buffer.recycle(chunks);
+  }
+
+  /** Nothing pending: the send buffer gives its slab back and the stream its send buffer. */
+  #trim(): void {
+    this.buffer.trim();
+    if (this.buffer.length === 0) this.buffer = NO_BUFFER;
   }
 
   #maybeFin(): void {
@@ -413,6 +454,9 @@ export class WriteSide {
 function ignore(): void {}
 
 const OUT_OF_MEMORY: TryResult = Object.freeze({ status: Status.OutOfMemory, bytes: 0 });
+
+/** The send buffer of every stream with nothing copied in (never appended to: see `accept`). */
+const NO_BUFFER = new SendBuffer();
 
 /** Shared empty set of the streams nobody watches (never added to). */
 const NO_WATCHERS: Set<Subscriber<void>> = new Set();
