@@ -1,16 +1,26 @@
 /**
- * Forking the harness's own TypeScript modules as child processes, through
- * ts-node in transpile-only mode (same emitted JS as `tsc`, no type check).
+ * Forking the harness's own TypeScript modules as child processes, from their
+ * transpiled JavaScript (see `transpile.ts`: same emitted JS as `tsc`, no type
+ * check, no ts-node in the child).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { transpiledRoot } from './transpile';
 
-/** Forks `bench/<module>` with IPC, inheriting stderr. */
+/** Forks `bench/<module>` (a `.ts` name) with IPC, inheriting stdout and stderr. */
 export function forkBench(module: string, args: string[], execArgv: string[] = []): ChildProcess {
-  return fork(join(__dirname, module), args, {
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...execArgv],
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+  const script = join(transpiledRoot(), 'bench', module.replace(/\.ts$/, '.js'));
+  return fork(script, args, {
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** Resolves once the child has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
   });
 }
 
