@@ -8,7 +8,6 @@
  * measurements carry the child's CPU time of the measured run (`cpuMs`).
  */
 import { warmupConfig } from './config';
-import { allScenarios } from './scenarios';
 import type { BenchContext, Impl, Measurement } from './types';
 
 /** What a memory scenario module exports for its child side. */
@@ -40,6 +39,7 @@ async function taskOf(job: ChildJob): Promise<Task> {
     const mod = (await import(`./scenarios/${job.module}`)) as { childTasks: ChildTasks };
     return mod.childTasks[job.impl];
   }
+  const { allScenarios } = await import('./scenarios');
   const scenario = allScenarios(job.ctx.config).find((s) => s.id === job.id);
   if (!scenario || scenario.memory) throw new Error(`no throughput scenario ${job.id}`);
   return job.impl === 'raw' ? scenario.raw : scenario.rx;

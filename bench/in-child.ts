@@ -17,7 +17,10 @@ async function runJob(
   peerCpu: BenchContext['peerCpu'],
   timeoutMs: number,
 ): Promise<Measurement> {
-  const child = forkBench('child.ts', [JSON.stringify(job)], ['--expose-gc']);
+  // Memory rows keep ts-node children: their baselines (and so their
+  // figures) stay what they were; throughput children start fast.
+  const loader = job.kind === 'memory' ? 'ts-node' : 'transpiled';
+  const child = forkBench('child.ts', [JSON.stringify(job)], ['--expose-gc'], loader);
   try {
     await nextMessage(child, 'ready', timeoutMs);
     const timed = job.kind === 'throughput' && peerCpu !== undefined;

@@ -1,5 +1,5 @@
 /**
- * The JavaScript the harness's child processes run. At the first fork, every
+ * The JavaScript the throughput rows' children run. At their first fork, every
  * `.ts` file of `src/` and `bench/` is transpiled into a fresh directory under
  * `node_modules/.cache/` (removed at exit), file by file with tsconfig.json's
  * options: the same `transpileModule` that ts-node's transpile-only mode
