@@ -1,20 +1,78 @@
 /**
- * Child-process entry for memory scenarios: a fresh heap per measurement.
- * argv: <scenario module under scenarios/> <raw|rx> <JSON BenchContext>.
- * Sends `{ type: 'result', measurement }` over IPC, then exits.
+ * Child-process entry: one side of one scenario in a fresh process, so no
+ * other run's heap, garbage or GC state is shared with it.
+ * argv: <JSON ChildJob>. The child loads its task (and, for a throughput
+ * row, runs it once untimed at warm-up size and collects the garbage), sends
+ * `{ type: 'ready' }`, waits for `{ type: 'go' }`, runs the measured task and
+ * sends `{ type: 'result', measurement }` over IPC, then exits. Throughput
+ * measurements carry the child's CPU time of the measured run (`cpuMs`).
  */
+import { warmupConfig } from './config';
 import type { BenchContext, Impl, Measurement } from './types';
 
-/** What a scenario module exports for its child side. */
+/** What a memory scenario module exports for its child side. */
 export type ChildTasks = Readonly<Record<Impl, (ctx: BenchContext) => Promise<Measurement>>>;
 
-async function main(): Promise<void> {
-  const [moduleName, impl, json] = process.argv.slice(2);
-  if (!/^[a-z-]+$/.test(moduleName) || (impl !== 'raw' && impl !== 'rx')) {
-    throw new Error(`bad child arguments: ${process.argv.slice(2).join(' ')}`);
+/** What the parent asks of one child. */
+export type ChildJob =
+  /** A memory row: `childTasks[impl]` of `scenarios/<module>`, no warm-up. */
+  | {
+      readonly kind: 'memory';
+      readonly module: string;
+      readonly impl: Impl;
+      readonly ctx: BenchContext;
+    }
+  /** A throughput row: `raw`/`rx` of the scenario with this id, after a warm-up run. */
+  | {
+      readonly kind: 'throughput';
+      readonly id: string;
+      readonly impl: Impl;
+      readonly ctx: BenchContext;
+    };
+
+type Task = (ctx: BenchContext) => Promise<Measurement>;
+
+async function taskOf(job: ChildJob): Promise<Task> {
+  if (job.impl !== 'raw' && job.impl !== 'rx') throw new Error(`bad side ${String(job.impl)}`);
+  if (job.kind === 'memory') {
+    if (!/^[a-z-]+$/.test(job.module)) throw new Error(`bad module ${job.module}`);
+    const mod = (await import(`./scenarios/${job.module}`)) as { childTasks: ChildTasks };
+    return mod.childTasks[job.impl];
   }
-  const mod = (await import(`./scenarios/${moduleName}`)) as { childTasks: ChildTasks };
-  const measurement = await mod.childTasks[impl](JSON.parse(json) as BenchContext);
+  const { allScenarios } = await import('./scenarios');
+  const scenario = allScenarios(job.ctx.config).find((s) => s.id === job.id);
+  if (!scenario || scenario.memory) throw new Error(`no throughput scenario ${job.id}`);
+  return job.impl === 'raw' ? scenario.raw : scenario.rx;
+}
+
+function go(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      if ((message as { type?: string }).type !== 'go') return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+  });
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
+  const task = await taskOf(job);
+  const timed = job.kind === 'throughput';
+  if (timed) {
+    await task({ ...job.ctx, config: warmupConfig(job.ctx.config) });
+    (globalThis as { gc?: () => void }).gc?.();
+  }
+  const start = go();
+  process.send?.({ type: 'ready' });
+  await start;
+  const cpu0 = process.cpuUsage();
+  const m = await task(job.ctx);
+  const cpu = process.cpuUsage(cpu0);
+  const measurement: Measurement = timed
+    ? { ...m, detail: { ...m.detail, cpuMs: (cpu.user + cpu.system) / 1000 } }
+    : m;
   process.send?.({ type: 'result', measurement }, () => process.exit(0));
 }
 

@@ -47,3 +47,19 @@ export function makeConfig(quick: boolean, rounds?: number): BenchConfig {
   if (rounds === undefined) return base;
   return { ...base, rounds, memoryRounds: Math.min(base.memoryRounds, rounds) };
 }
+
+/**
+ * A scaled-down config (1/8, quick 1/32) for the untimed warm-up run each
+ * throughput child makes of its own side before the measured one.
+ */
+export function warmupConfig(c: BenchConfig): BenchConfig {
+  const k = c.quick ? 32 : 8;
+  return {
+    ...c,
+    bulkBytes: c.bulkBytes / k,
+    tlsBytes: c.tlsBytes / k,
+    smallMessages: Math.ceil(c.smallMessages / k),
+    pingPongs: Math.ceil(c.pingPongs / k),
+    aggregateBytes: c.aggregateBytes / k,
+  };
+}

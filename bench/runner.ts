@@ -1,35 +1,19 @@
 /**
  * Runs each scenario's raw baseline and rxstream side alternately, round by
- * round (raw first in even rounds, rx first in odd ones), after one smaller
- * warm-up pair, and summarises the figures.
+ * round (raw first in even rounds, rx first in odd ones), and summarises the
+ * figures. Every run is a fresh child process: throughput rows through
+ * `runThroughputInChild` (each child warms its own side up first), memory
+ * rows through their own `raw`/`rx` (which fork `child.ts` too). So neither
+ * side runs in a heap the other side filled, and no run inherits another's
+ * GC state.
  */
+import { runThroughputInChild } from './in-child';
 import { progress } from './progress';
 import { summarize } from './stats';
-import type {
-  BenchConfig,
-  BenchContext,
-  Impl,
-  Measurement,
-  Scenario,
-  ScenarioResult,
-  Target,
-} from './types';
+import type { BenchContext, Impl, Measurement, Scenario, ScenarioResult, Target } from './types';
 import { evaluate } from './targets';
 
-/** A scaled-down config (1/8, quick 1/32) for the untimed warm-up pair. */
-function warmupConfig(c: BenchConfig): BenchConfig {
-  const k = c.quick ? 32 : 8;
-  return {
-    ...c,
-    bulkBytes: c.bulkBytes / k,
-    tlsBytes: c.tlsBytes / k,
-    smallMessages: Math.ceil(c.smallMessages / k),
-    pingPongs: Math.ceil(c.pingPongs / k),
-    aggregateBytes: c.aggregateBytes / k,
-  };
-}
-
-/** Longest a single run may take before it counts as failed (and is left behind). */
+/** Longest a single run (or a throughput child's warm-up) may take before it counts as failed. */
 const RUN_TIMEOUT_MS = 180_000;
 
 function withTimeout<T>(p: Promise<T>): Promise<T> {
@@ -44,20 +28,14 @@ function withTimeout<T>(p: Promise<T>): Promise<T> {
 }
 
 /**
- * One run; in-process runs also record this process's CPU time (`cpuMs`),
- * which the peer's work does not touch and other load on the machine
- * disturbs far less than wall-clock rates.
+ * One run. Throughput runs also record the child's CPU time of the measured
+ * run (`cpuMs`) and the peer's (`peerCpuMs`), which other load on the
+ * machine disturbs far less than wall-clock rates.
  */
 async function runOne(s: Scenario, impl: Impl, ctx: BenchContext): Promise<Measurement> {
   try {
     if (s.memory) return await withTimeout(impl === 'raw' ? s.raw(ctx) : s.rx(ctx));
-    const peer0 = ctx.peerCpu ? await ctx.peerCpu() : NaN;
-    const cpu0 = process.cpuUsage();
-    const m = await withTimeout(impl === 'raw' ? s.raw(ctx) : s.rx(ctx));
-    const cpu = process.cpuUsage(cpu0);
-    const peerCpuMs = ctx.peerCpu ? (await ctx.peerCpu()) - peer0 : NaN;
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    return { ...m, detail: { ...m.detail, cpuMs, peerCpuMs } };
+    return await runThroughputInChild(s.id, impl, ctx, RUN_TIMEOUT_MS);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`\n${s.id} ${impl} failed: ${message}\n`);
@@ -73,12 +51,6 @@ export async function runScenario(
 ): Promise<{ raw: Measurement[]; rx: Measurement[] }> {
   const base = s.memory ? ctx.config.memoryRounds : ctx.config.rounds;
   const rounds = Math.min(base, s.maxRounds ?? Infinity);
-  if (!s.memory) {
-    progress(`${label} ${s.id}: warm-up`);
-    const warm = { ...ctx, config: warmupConfig(ctx.config) };
-    await runOne(s, 'raw', warm);
-    await runOne(s, 'rx', warm);
-  }
   const raw: Measurement[] = [];
   const rx: Measurement[] = [];
   for (let r = 0; r < rounds; r++) {
