@@ -91,7 +91,8 @@ export class ReconnectReads {
 
   /** It gave up: release the streams that have nothing left to read. */
   releaseRead(): void {
-    for (const s of this.#unread) if (s.stats().readBuffered === 0) this.#doneReading(s);
+    // Over a copy: #doneReading removes from #unread, which would skip the stream after each.
+    for (const s of [...this.#unread]) if (s.stats().readBuffered === 0) this.#doneReading(s);
   }
 
   /** Lets every reader move on (a new stream, a drop, the end). */
