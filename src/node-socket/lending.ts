@@ -1,0 +1,209 @@
+/**
+ * Reading the library's own sockets through Node's `onread` option:
+ * {@link connectLending} and its {@link LendingReader}, which lends each
+ * read to the socket's transport (see `SocketTransport`).
+ *
+ * @module
+ */
+import * as net from 'node:net';
+import type { NetConnectOpts, Socket } from 'node:net';
+import { copyOf } from '../internal/byte-queue';
+import { isAllocationFailure } from '../internal/alloc';
+import type { LendOutcome } from '../transport';
+
+/** Where a socket made by {@link connectLending} keeps its reader. */
+const kReader = Symbol('rxstream.reader');
+type LendingSocket = Socket & { [kReader]?: LendingReader };
+
+/** What a reader lends its reads to (the socket's transport). */
+export interface LendTarget {
+  /** One read; `mayKeep` when its buffer is the socket's own, which the stream may keep. */
+  onLend(view: Buffer, mayKeep: boolean): LendOutcome;
+}
+
+/** The reader of a socket made by {@link connectLending}, or undefined. */
+export function readerOf(socket: Socket): LendingReader | undefined {
+  return (socket as LendingSocket)[kReader];
+}
+
+/** Size of a read buffer: what Node's own read path allocates per read. */
+const READ_BUFFER = 64 * 1024;
+/**
+ * Bytes of large reads that a consumer held on to (kept, or had to have
+ * copied) past which a socket may get buffers of its own: more than one
+ * buffer's worth, so a single 64 KiB message never leads to one.
+ */
+const TO_OWN_AFTER = READ_BUFFER;
+/** Reads in a row that a consumer let go of (copied out whole) that end that. */
+const TO_SHARED_AFTER = 4;
+
+/**
+ * The read buffer every lending socket without one of its own reads into.
+ * Reads run one at a time on the event loop and the stream is done with the
+ * bytes (copied them, or what it keeps) before the callback returns, so one
+ * buffer serves them all: idle sockets hold no read memory.
+ */
+let shared: Buffer | null = null;
+
+/**
+ * Reads a socket through Node's `onread` option: into a buffer of ours
+ * instead of a fresh one per read, with no Readable layer in between. Each
+ * read is lent to the stream (`TransportEvents.lend`).
+ *
+ * A socket reads into the {@link shared} buffer; the stream copies what it
+ * keeps, so `tryRead`/`read` loops allocate nothing per read. When a
+ * consumer holds on to bulk (more than {@link TO_OWN_AFTER} bytes of large
+ * reads, as `reads$` of a transfer does) and a read filled its buffer (the
+ * kernel has more), the next read goes into a new buffer of the socket's
+ * own, which the stream keeps without a copy. Only then: such a buffer is
+ * made a read ahead, and one that waits for data (a read that did not fill
+ * its buffer, many sockets taking turns) outlives a young-generation GC; at
+ * 1,000 streams those doubled the GC time of raw Node's path. A read that
+ * does not fill a socket's own buffer is copied out at its size and the
+ * buffer kept for the next read, so a chunk never holds more memory than its
+ * bytes; at most {@link WAIT_BUDGET} of such buffers (all sockets together)
+ * wait for data, each given up at the next read, a detach or a close.
+ */
+export class LendingReader {
+  /** The buffer of this socket's own for the next read, or null for the shared one. */
+  own: Buffer | null = null;
+  #held = 0; // bytes of large reads the consumer held on to lately
+  #letGo = 0; // reads in a row the consumer let go of
+  #target: LendTarget | null = null;
+  #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
+
+  /**
+   * Lends later reads to `target`; returns the bytes read before, in order,
+   * and the allocation failure that lost the ones after them (or null).
+   */
+  attach(target: LendTarget): { readonly early: readonly Buffer[]; readonly lost: unknown } {
+    this.#target = target;
+    const early = this.#early ?? [];
+    this.#early = null;
+    return { early, lost: this.#lost };
+  }
+
+  #lost: unknown = null; // no memory to keep an early read: it and later ones are lost
+
+  #keepEarly(view: Buffer): void {
+    if (this.#lost !== null) return;
+    try {
+      (this.#early ??= []).push(copyOf(view));
+    } catch (error) {
+      if (!isAllocationFailure(error)) throw error;
+      this.#lost = error;
+    }
+  }
+
+  /** One read of `n` bytes into `buf`. */
+  read(n: number, buf: Buffer): void {
+    const view = n === buf.length ? buf : buf.subarray(0, n); // a full read needs no new view
+    this.release();
+    if (this.#target === null) this.#keepEarly(view);
+    else {
+      // A partial read is copied out (exactly its size) and its buffer read into again: kept,
+      // it would pin the whole buffer for fewer bytes.
+      const mine = buf === this.own;
+      this.#settle(this.#target.onLend(view, mine && n === buf.length), n, mine);
+    }
+  }
+
+  #waits = false; // whether `own` is counted in `waiting`
+
+  /** Takes `own` out of `waiting` (its read came, or the socket is done). */
+  release(): void {
+    if (!this.#waits) return;
+    this.#waits = false;
+    waiting -= READ_BUFFER;
+  }
+
+  /** Picks the buffer of the next read from what the stream did with this one. */
+  #settle(outcome: LendOutcome, n: number, mine: boolean): void {
+    const full = n === READ_BUFFER;
+    if (outcome === 'free') {
+      if (++this.#letGo >= TO_SHARED_AFTER) this.#held = 0;
+    } else {
+      this.#held += n;
+      this.#letGo = 0;
+    }
+    if (this.#held > TO_OWN_AFTER && full) {
+      // The last one is the stream's now, unless it was copied out: then it is reused.
+      // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
+      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(READ_BUFFER);
+    } else if (mine && outcome !== 'kept' && this.#held > TO_OWN_AFTER && waiting < WAIT_BUDGET) {
+      // Copied out of its own buffer by a partial read: dropping the buffer would waste it
+      // (at 10-100 streams that doubled the bytes allocated per byte received, and with them
+      // the mark-compacts V8 runs for external memory). It waits for the next read, within
+      // a budget of such buffers.
+      waiting += READ_BUFFER;
+      this.#waits = true;
+    } else {
+      this.own = null;
+    }
+  }
+}
+
+/** Bytes of buffers of their own that sockets may wait for data with (see #settle). */
+const WAIT_BUDGET = 2 * 1024 * 1024;
+let waiting = 0;
+
+/**
+ * The buffer Node reads into next, chosen by the read callback that ran just
+ * before (Node asks right after each callback; null: the shared buffer).
+ */
+let nextBuffer: Buffer | null = null;
+
+function lendBuffer(): Buffer {
+  const buffer = nextBuffer ?? (shared as Buffer); // made by connectLending
+  nextBuffer = null;
+  return buffer;
+}
+
+/** A fresh buffer, or null when there is no memory for one. */
+function allocateOrNull(size: number): Buffer | null {
+  try {
+    return Buffer.allocUnsafe(size);
+  } catch (error) {
+    if (!isAllocationFailure(error)) throw error;
+    return null;
+  }
+}
+
+/**
+ * The read callback of every lending socket: Node calls it with the socket
+ * as `this`, so one function serves them all (no closure per socket).
+ */
+function lendingRead(this: Socket, n: number, buf: Uint8Array): boolean {
+  return readInto((this as LendingSocket)[kReader] as LendingReader, n, buf);
+}
+
+function readInto(reader: LendingReader, n: number, buf: Uint8Array): boolean {
+  reader.read(n, buf as Buffer);
+  nextBuffer = reader.own;
+  return true; // the stream pauses the socket itself (readStop) when it must
+}
+
+/** The `onread` option of every lending socket on Node (see {@link connectLending}). */
+const SHARED_ONREAD: net.OnReadOpts = { buffer: lendBuffer, callback: lendingRead };
+
+/** Bun calls the `onread` callback without the socket as `this`. */
+const onreadWithoutThis = typeof process.versions.bun === 'string';
+
+/**
+ * `net.connect` for sockets the library owns, reading through a
+ * {@link LendingReader}: nobody else holds such a socket, so nobody else
+ * can expect its `'data'` events. Node calls the `onread` callback with the
+ * socket as `this`, so every socket shares one; Bun does not, and gets a
+ * closure over its reader.
+ */
+export function connectLending(options: NetConnectOpts): Socket {
+  // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
+  shared ??= Buffer.allocUnsafe(READ_BUFFER);
+  const reader = new LendingReader();
+  const onread: net.OnReadOpts = onreadWithoutThis
+    ? { buffer: lendBuffer, callback: (n, buf) => readInto(reader, n, buf) }
+    : SHARED_ONREAD;
+  const socket = net.connect({ ...options, onread }) as LendingSocket;
+  socket[kReader] = reader;
+  return socket;
+}
