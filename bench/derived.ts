@@ -18,26 +18,16 @@ export function scalingRow(
   const one = results.find((r) => r.id === 'aggregate-1');
   const wide = results.find((r) => r.id === `aggregate-${widest}`);
   if (!one || !wide || widest === 1) return null;
-  const per = (a: readonly number[], b: readonly number[]): number[] => a.map((v, i) => v / b[i]);
-  const raw = summarize(per(wide.raw.values, one.raw.values));
-  const rx = summarize(per(wide.rx.values, one.rx.values));
-  const ratio = summarize(per(rx.values, raw.values));
-  const target: Target = { kind: 'rx-at-least', min: SCALING_MIN, label: `rx ≥ ${SCALING_MIN}` };
-  const ok = Number.isFinite(rx.median);
-  const { pass, note } = evaluate(target, rx, ratio, Number.isFinite(raw.median), ok);
-  return {
-    id: `aggregate-scaling`,
-    title: `aggregate ${widest} streams / 1 stream`,
-    unit: '×',
-    higherIsBetter: true,
-    raw,
-    rx,
-    ratio,
-    target,
-    pass,
-    note,
-    details: [],
-  };
+  return quotientRow(
+    {
+      id: 'aggregate-scaling',
+      title: `aggregate ${widest} streams / 1 stream`,
+      higherIsBetter: true,
+    },
+    { kind: 'rx-at-least', min: SCALING_MIN, label: `rx ≥ ${SCALING_MIN}` },
+    wide,
+    one,
+  );
 }
 
 /** Target for the literal pattern's linearity: per-message cost at the full count over that at 100k. */
@@ -54,29 +44,31 @@ export function linearityRow(results: readonly ScenarioResult[]): ScenarioResult
   const small = results.find((r) => r.id === 'small-writes-flat-100k');
   if (!full || !small) return null;
   // rates are msg/s: cost(full) / cost(100k) = rate(100k) / rate(full)
+  return quotientRow(
+    {
+      id: 'small-writes-linearity',
+      title: 'literal concatMap: per-message cost at the full count (1M) / at 100k',
+      higherIsBetter: false,
+    },
+    { kind: 'rx-at-most', max: LINEARITY_MAX, label: `rx ≤ ${LINEARITY_MAX}` },
+    small,
+    full,
+  );
+}
+
+/** A row of per-round quotients `top / bottom`, for each side, judged against `target`. */
+function quotientRow(
+  row: { id: string; title: string; higherIsBetter: boolean },
+  target: Target,
+  top: ScenarioResult,
+  bottom: ScenarioResult,
+): ScenarioResult {
   const per = (a: readonly number[], b: readonly number[]): number[] =>
     a.slice(0, b.length).map((v, i) => v / b[i]);
-  const raw = summarize(per(small.raw.values, full.raw.values));
-  const rx = summarize(per(small.rx.values, full.rx.values));
+  const raw = summarize(per(top.raw.values, bottom.raw.values));
+  const rx = summarize(per(top.rx.values, bottom.rx.values));
   const ratio = summarize(per(rx.values, raw.values));
-  const target: Target = {
-    kind: 'rx-at-most',
-    max: LINEARITY_MAX,
-    label: `rx ≤ ${LINEARITY_MAX}`,
-  };
   const ok = Number.isFinite(rx.median);
   const { pass, note } = evaluate(target, rx, ratio, Number.isFinite(raw.median), ok);
-  return {
-    id: 'small-writes-linearity',
-    title: 'literal concatMap: per-message cost at the full count (1M) / at 100k',
-    unit: '×',
-    higherIsBetter: false,
-    raw,
-    rx,
-    ratio,
-    target,
-    pass,
-    note,
-    details: [],
-  };
+  return { ...row, unit: '×', raw, rx, ratio, target, pass, note, details: [] };
 }

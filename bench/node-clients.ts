@@ -126,6 +126,13 @@ interface Row {
   target: string;
 }
 
+/** A new row, added to `rows` (table order). */
+function addRow(rows: Row[], name: string, target: string): Row {
+  const row: Row = { name, raw: [], rx: [], target };
+  rows.push(row);
+  return row;
+}
+
 async function pairRounds(
   row: Row,
   rounds: number,
@@ -169,8 +176,7 @@ async function main(): Promise<void> {
   const rounds = arg === undefined ? 25 : Math.max(1, Number(arg.slice(9)) | 0);
   const rows: Row[] = [];
 
-  const pgRow: Row = { name: 'pg: 1,000 parameterized queries', raw: [], rx: [], target: '≤ 1.1×' };
-  rows.push(pgRow);
+  const pgRow = addRow(rows, 'pg: 1,000 parameterized queries', '≤ 1.1×');
   const pg = await startPostgres();
   if (pg.skipped === null) {
     try {
@@ -191,39 +197,33 @@ async function main(): Promise<void> {
     writeMiB(stream, 10);
   });
   const h2Port = await bulkServer(h2);
-  const h2Row: Row = {
-    name: 'h2c: 10 MiB response over `toDuplex(connectTCP(…))` (no handOver: Node wraps it in a JSStreamSocket)',
-    raw: [],
-    rx: [],
-    target: '≤ 1.2×',
-  };
-  rows.push(h2Row);
+  const h2Row = addRow(
+    rows,
+    'h2c: 10 MiB response over `toDuplex(connectTCP(…))` (no handOver: Node wraps it in a JSStreamSocket)',
+    '≤ 1.2×',
+  );
   await pairRounds(
     h2Row,
     rounds,
     () => h2Download(h2Port, plain),
     () => h2Download(h2Port, rx),
   );
-  const lazyHandOverRow: Row = {
-    name: 'h2c: 10 MiB response over `toDuplex(connectTCP(…), { handOver: true })` vs `net.connect`',
-    raw: [],
-    rx: [],
-    target: '≤ 1.2×',
-  };
-  rows.push(lazyHandOverRow);
+  const lazyHandOverRow = addRow(
+    rows,
+    'h2c: 10 MiB response over `toDuplex(connectTCP(…), { handOver: true })` vs `net.connect`',
+    '≤ 1.2×',
+  );
   await pairRounds(
     lazyHandOverRow,
     rounds,
     () => h2Download(h2Port, plain),
     () => h2Download(h2Port, rxHandOver),
   );
-  const handOverRow: Row = {
-    name: 'h2c: 10 MiB response, connected stream handed over (`toDuplex(stream, { handOver: true })`) vs a connected `net.Socket`',
-    raw: [],
-    rx: [],
-    target: '≤ 1.2×',
-  };
-  rows.push(handOverRow);
+  const handOverRow = addRow(
+    rows,
+    'h2c: 10 MiB response, connected stream handed over (`toDuplex(stream, { handOver: true })`) vs a connected `net.Socket`',
+    '≤ 1.2×',
+  );
   await pairRounds(
     handOverRow,
     rounds,
@@ -242,13 +242,7 @@ async function main(): Promise<void> {
 
   const h1 = http.createServer((_req, res) => writeMiB(res, 50));
   const h1Port = await bulkServer(h1);
-  const h1Row: Row = {
-    name: 'HTTP/1.1: 50 MiB download',
-    raw: [],
-    rx: [],
-    target: '≤ 1.05× (≥ 0.95× rate)',
-  };
-  rows.push(h1Row);
+  const h1Row = addRow(rows, 'HTTP/1.1: 50 MiB download', '≤ 1.05× (≥ 0.95× rate)');
   await pairRounds(
     h1Row,
     rounds,

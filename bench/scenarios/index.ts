@@ -3,12 +3,13 @@ import type { BenchConfig, Scenario } from '../types';
 import { aggregate } from './aggregate';
 import { echoStreams } from './echo-streams';
 import { pingPongScenario } from './ping-pong';
-import { framesLengthPrefixed, framesLines, writeFromSmall } from './protocol-layer';
+import { framesLengthPrefixed, framesLines } from './protocol-layer';
 import { writeFromGenerator } from './writefrom-generator';
 import {
   writeFromCorked,
   writeFromGeneratorCorked,
   writeFromGeneratorSmall,
+  writeFromSmall,
 } from './writefrom-small';
 import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';

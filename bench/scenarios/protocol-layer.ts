@@ -1,17 +1,16 @@
 /**
  * The protocol layer against hand-written raw Node: `frames(lines())` and
- * `frames(lengthPrefixed())` against splitters on `'data'` events, and
- * `writeFrom(from(msgs))` against one `socket.write` per message.
+ * `frames(lengthPrefixed())` against splitters on `'data'` events (the
+ * `writeFrom` rows are in writefrom-small.ts).
  */
 import type * as net from 'node:net';
-import { from, lastValueFrom, type Observable } from 'rxjs';
+import { lastValueFrom, type Observable } from 'rxjs';
 import { lengthPrefixed, lines, type Stream } from '../../src';
 import { FRAMES_CHUNK, LINES_CHUNK, encodeRequest } from '../protocol';
-import { closeRaw, connectRaw, rawSend } from '../raw-net';
-import { connectRx, rxAwaitAck, stallWatch, withStream } from '../rx-net';
+import { closeRaw, connectRaw } from '../raw-net';
+import { connectRx, withStream } from '../rx-net';
 import { byteRate, elapsedSince, now } from '../timing';
-import type { BenchContext, Measurement, Scenario } from '../types';
-import { MESSAGES, MESSAGE_BYTES } from './small-writes';
+import type { BenchContext, Scenario } from '../types';
 
 /** Bytes asked of a framed source: whole chunks, about `bulkBytes`. */
 function framedBytes(ctx: BenchContext, chunk: Buffer): number {
@@ -154,45 +153,3 @@ export const framesLengthPrefixed: Scenario = framedScenario(
       (frame) => frame.length + 4,
     ),
 );
-
-async function rxWriteFrom(ctx: BenchContext): Promise<Measurement> {
-  const n = ctx.config.smallMessages;
-  const msgs = Array.from({ length: n }, (_, i) => MESSAGES[i % MESSAGES.length]);
-  const seconds = await withStream(connectRx(ctx.ports.sink), async (s) => {
-    const t0 = now();
-    const acked = rxAwaitAck(s);
-    acked.catch(() => undefined);
-    const watch = stallWatch(s);
-    try {
-      await lastValueFrom(s.writeAll(encodeRequest(n * MESSAGE_BYTES)));
-      await Promise.race([lastValueFrom(s.writeFrom(from(msgs))), watch.stalled]);
-      await Promise.race([acked, watch.stalled]);
-    } finally {
-      watch.stop();
-    }
-    return elapsedSince(t0);
-  });
-  return { value: n / seconds, ok: true, detail: { seconds, messages: n } };
-}
-
-/** `writeFrom(from(msgs))` of 64-byte messages vs one `socket.write` per message. */
-export const writeFromSmall: Scenario = {
-  id: 'writefrom-small',
-  title: '64 B messages: writeFrom(from(msgs)) vs write each',
-  unit: 'msg/s',
-  higherIsBetter: true,
-  target: () => ({ kind: 'ratio-at-least', min: 5.0 }),
-  async raw(ctx) {
-    const n = ctx.config.smallMessages;
-    const socket = await connectRaw(ctx.ports.sink);
-    const seconds = await rawSend(
-      socket,
-      n,
-      (i) => MESSAGES[i % MESSAGES.length],
-      n * MESSAGE_BYTES,
-    );
-    await closeRaw(socket);
-    return { value: n / seconds, ok: true, detail: { seconds } };
-  },
-  rx: rxWriteFrom,
-};
