@@ -25,6 +25,21 @@ function serve(server: http2.Http2Server | http2.Http2SecureServer): void {
   (server as unknown as { big: typeof big }).big = big;
 }
 
+/** An h2c server answering as {@link serve} does, on a free port (closed after the spec). */
+async function h2cServer(): Promise<{ server: http2.Http2Server; port: number }> {
+  const server = opened.server(http2.createServer());
+  serve(server);
+  return { server, port: await listen(server) };
+}
+
+/** The same over TLS, certified for 'localhost' by `ca`. */
+async function h2Server(): Promise<{ server: http2.Http2SecureServer; port: number; ca: string }> {
+  const { server: pair, ca } = testCerts();
+  const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
+  serve(server);
+  return { server, port: await listen(server), ca };
+}
+
 function sessionTracked(session: http2.ClientHttp2Session): http2.ClientHttp2Session {
   session.on('error', () => undefined);
   opened.add(() => void session.destroy());
@@ -63,9 +78,7 @@ async function expectServes(
 
 describe('interop: http2 over rxstream', () => {
   it('h2c: several streams on one session over toDuplex(connectTCP), 10 MiB intact', async () => {
-    const server = opened.server(http2.createServer());
-    serve(server);
-    const port = await listen(server);
+    const { server, port } = await h2cServer();
     let connections = 0;
     server.on('connection', () => connections++);
     const session = sessionTracked(
@@ -80,10 +93,7 @@ describe('interop: http2 over rxstream', () => {
   }, 30_000);
 
   it('over TLS with ALPN h2: requests over toDuplex(connectTLS)', async () => {
-    const { server: pair, ca } = testCerts();
-    const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
-    serve(server);
-    const port = await listen(server);
+    const { server, port, ca } = await h2Server();
     const session = sessionTracked(
       http2.connect(`https://localhost:${port}`, {
         createConnection: () =>
@@ -105,9 +115,7 @@ describe('interop: http2 over rxstream', () => {
 
   describe('with handOver: the client drives the socket natively', () => {
     it('h2c: the bytes the stream read ahead come first, then 10 MiB intact; destroying the session destroys the stream', async () => {
-      const server = opened.server(http2.createServer());
-      serve(server);
-      const port = await listen(server);
+      const { server, port } = await h2cServer();
       const stream = await firstValueFrom(connectTCP(port, '127.0.0.1'));
       // The server sends its SETTINGS at once: let the stream read them ahead of the hand-over.
       await firstValueFrom(stream.readable$);
@@ -125,9 +133,7 @@ describe('interop: http2 over rxstream', () => {
     }, 30_000);
 
     it('h2c over toDuplex(connectTCP) not yet connected: the opening socket is handed over on connect, 10 MiB intact', async () => {
-      const server = opened.server(http2.createServer());
-      serve(server);
-      const port = await listen(server);
+      const { server, port } = await h2cServer();
       const duplex = opened.duplex(toDuplex(connectTCP(port, '127.0.0.1'), { handOver: true }));
       expect(duplex.connecting).toBeTrue();
       const session = sessionTracked(
@@ -142,10 +148,7 @@ describe('interop: http2 over rxstream', () => {
     }, 30_000);
 
     it('over TLS, not yet connected: toDuplex(connectTLS) hands the TLS socket over on connect', async () => {
-      const { server: pair, ca } = testCerts();
-      const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
-      serve(server);
-      const port = await listen(server);
+      const { server, port, ca } = await h2Server();
       const connect$ = connectTLS({ host: 'localhost', port, ca, ALPNProtocols: ['h2'] });
       const duplex = opened.duplex(toDuplex(connect$, { handOver: true }));
       const session = sessionTracked(
@@ -167,10 +170,7 @@ describe('interop: http2 over rxstream', () => {
     }, 30_000);
 
     it('over TLS with ALPN h2: requests over a handed-over connectTLS stream', async () => {
-      const { server: pair, ca } = testCerts();
-      const server = opened.server(http2.createSecureServer({ key: pair.key, cert: pair.cert }));
-      serve(server);
-      const port = await listen(server);
+      const { server, port, ca } = await h2Server();
       const stream = await firstValueFrom(
         connectTLS({ host: 'localhost', port, ca, ALPNProtocols: ['h2'] }),
       );
@@ -183,9 +183,7 @@ describe('interop: http2 over rxstream', () => {
     }, 30_000);
 
     it('shows no handle without handOver, before the connection, on memory streams, with a write unsent, or while another consumer reads', async () => {
-      const server = opened.server(http2.createServer());
-      serve(server);
-      const port = await listen(server);
+      const { port } = await h2cServer();
       const plain = await firstValueFrom(connectTCP(port, '127.0.0.1'));
       expect(opened.duplex(toDuplex(plain))._handle).toBeUndefined();
       const later = connectTCP(port, '127.0.0.1').pipe(subscribeOn(asapScheduler)); // opens later
