@@ -18,6 +18,7 @@ import type {
   Transport,
   TransportEvents,
 } from './transport';
+import { hasFlag, withFlag } from './internal/flags';
 
 const noop = (): void => undefined;
 /** What the reset probe writes (see `SocketTransport.onEnd`). */
@@ -60,28 +61,28 @@ export class SocketTransport implements Transport {
   #control: SocketControl | null = null;
 
   get #renegotiatingNow(): boolean {
-    return (this.#flags & RENEGOTIATING) !== 0;
+    return hasFlag(this.#flags, RENEGOTIATING);
   }
   set #renegotiatingNow(on: boolean) {
-    this.#flags = on ? this.#flags | RENEGOTIATING : this.#flags & ~RENEGOTIATING;
+    this.#flags = withFlag(this.#flags, RENEGOTIATING, on);
   }
   get #stalled(): boolean {
-    return (this.#flags & STALLED_END) !== 0;
+    return hasFlag(this.#flags, STALLED_END);
   }
   set #stalled(on: boolean) {
-    this.#flags = on ? this.#flags | STALLED_END : this.#flags & ~STALLED_END;
+    this.#flags = withFlag(this.#flags, STALLED_END, on);
   }
   get #failed(): boolean {
-    return (this.#flags & FAILED) !== 0;
+    return hasFlag(this.#flags, FAILED);
   }
   set #failed(on: boolean) {
-    this.#flags = on ? this.#flags | FAILED : this.#flags & ~FAILED;
+    this.#flags = withFlag(this.#flags, FAILED, on);
   }
   get #owned(): boolean {
-    return (this.#flags & OWNED) !== 0;
+    return hasFlag(this.#flags, OWNED);
   }
   set #owned(on: boolean) {
-    this.#flags = on ? this.#flags | OWNED : this.#flags & ~OWNED;
+    this.#flags = withFlag(this.#flags, OWNED, on);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { LendOutcome } from '../transport';
 import { invalid } from '../errors';
 import { goneProblem } from './validate';
 import { isAllocationFailure } from './alloc';
+import { hasFlag, withFlag } from './flags';
 
 /**
  * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
@@ -99,40 +100,40 @@ export class ReadSide {
   }
 
   get #eof(): boolean {
-    return (this.#flags & EOF) !== 0;
+    return hasFlag(this.#flags, EOF);
   }
   set #eof(on: boolean) {
-    this.#flags = on ? this.#flags | EOF : this.#flags & ~EOF;
+    this.#flags = withFlag(this.#flags, EOF, on);
   }
   get #drainedTold(): boolean {
-    return (this.#flags & DRAINED_TOLD) !== 0;
+    return hasFlag(this.#flags, DRAINED_TOLD);
   }
   set #drainedTold(on: boolean) {
-    this.#flags = on ? this.#flags | DRAINED_TOLD : this.#flags & ~DRAINED_TOLD;
+    this.#flags = withFlag(this.#flags, DRAINED_TOLD, on);
   }
   get #armed(): boolean {
-    return (this.#flags & ARMED) !== 0;
+    return hasFlag(this.#flags, ARMED);
   }
   set #armed(on: boolean) {
-    this.#flags = on ? this.#flags | ARMED : this.#flags & ~ARMED;
+    this.#flags = withFlag(this.#flags, ARMED, on);
   }
   get #lingering(): boolean {
-    return (this.#flags & LINGERING) !== 0;
+    return hasFlag(this.#flags, LINGERING);
   }
   set #lingering(on: boolean) {
-    this.#flags = on ? this.#flags | LINGERING : this.#flags & ~LINGERING;
+    this.#flags = withFlag(this.#flags, LINGERING, on);
   }
   get #flowing(): boolean {
-    return (this.#flags & FLOWING) !== 0;
+    return hasFlag(this.#flags, FLOWING);
   }
   set #flowing(on: boolean) {
-    this.#flags = on ? this.#flags | FLOWING : this.#flags & ~FLOWING;
+    this.#flags = withFlag(this.#flags, FLOWING, on);
   }
   get #pumpPending(): boolean {
-    return (this.#flags & PUMP_PENDING) !== 0;
+    return hasFlag(this.#flags, PUMP_PENDING);
   }
   set #pumpPending(on: boolean) {
-    this.#flags = on ? this.#flags | PUMP_PENDING : this.#flags & ~PUMP_PENDING;
+    this.#flags = withFlag(this.#flags, PUMP_PENDING, on);
   }
 
   /** True while a read-side operation is pending. */

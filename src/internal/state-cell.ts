@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable } from 'rxjs';
 import type { StreamState } from '../status';
+import { hasFlag, withFlag } from './flags';
 
 // The boolean state of a StateCell, as bits of one field (`#flags`): one slot per stream, not one each.
 const DELIVERING = 1;
@@ -20,16 +21,16 @@ export class StateCell {
   #queue: Array<StreamState | 'end'> | null = null; // transitions raised while one is delivered
   #flags = 0; // delivering, ended (accessors below)
   get #delivering(): boolean {
-    return (this.#flags & DELIVERING) !== 0;
+    return hasFlag(this.#flags, DELIVERING);
   }
   set #delivering(on: boolean) {
-    this.#flags = on ? this.#flags | DELIVERING : this.#flags & ~DELIVERING;
+    this.#flags = withFlag(this.#flags, DELIVERING, on);
   }
   get #ended(): boolean {
-    return (this.#flags & ENDED) !== 0;
+    return hasFlag(this.#flags, ENDED);
   }
   set #ended(on: boolean) {
-    this.#flags = on ? this.#flags | ENDED : this.#flags & ~ENDED;
+    this.#flags = withFlag(this.#flags, ENDED, on);
   }
 
   constructor(initial: StreamState, onChange?: (from: StreamState, to: StreamState) => void) {

@@ -6,6 +6,7 @@ import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
 import { notifyWatcher, type Host } from './host';
 import { deliverResult, goneError, noMemoryError, type DrivenOp, type WriteOp } from './write-ops';
+import { hasFlag, withFlag } from './flags';
 
 export { CloseOp, DataOp, DrivenOp, FlushOp, type WriteOp } from './write-ops';
 
@@ -76,22 +77,22 @@ export class WriteSide {
   }
 
   get #wasFull(): boolean {
-    return (this.#flags & WAS_FULL) !== 0;
+    return hasFlag(this.#flags, WAS_FULL);
   }
   set #wasFull(on: boolean) {
-    this.#flags = on ? this.#flags | WAS_FULL : this.#flags & ~WAS_FULL;
+    this.#flags = withFlag(this.#flags, WAS_FULL, on);
   }
   get #flushPending(): boolean {
-    return (this.#flags & FLUSH_PENDING) !== 0;
+    return hasFlag(this.#flags, FLUSH_PENDING);
   }
   set #flushPending(on: boolean) {
-    this.#flags = on ? this.#flags | FLUSH_PENDING : this.#flags & ~FLUSH_PENDING;
+    this.#flags = withFlag(this.#flags, FLUSH_PENDING, on);
   }
   get #finForClose(): boolean {
-    return (this.#flags & FIN_FOR_CLOSE) !== 0;
+    return hasFlag(this.#flags, FIN_FOR_CLOSE);
   }
   set #finForClose(on: boolean) {
-    this.#flags = on ? this.#flags | FIN_FOR_CLOSE : this.#flags & ~FIN_FOR_CLOSE;
+    this.#flags = withFlag(this.#flags, FIN_FOR_CLOSE, on);
   }
 
   /** True while a write-side operation is pending. */
