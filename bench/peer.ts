@@ -11,13 +11,13 @@ import {
   HEADER_BYTES,
   HOST,
   LINES_CHUNK,
-  SOURCE_CHUNK,
+  SOURCE_WRITE,
   decodeRequest,
   payload,
 } from './protocol';
 import type { PeerPorts } from './types';
 
-const CHUNK = payload(SOURCE_CHUNK);
+const CHUNK = payload(SOURCE_WRITE);
 
 const ACK_BYTE = Buffer.from([ACK]);
 

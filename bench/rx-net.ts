@@ -85,10 +85,13 @@ export async function rxSend(
 }
 
 /**
- * Drains with `tryRead` into `buf` while data is there. Returns the bytes
- * read and whether the stream is at its end; throws on any other status.
+ * Drains with `tryRead` into `buf` (each call from offset 0) while data is
+ * there, or until `max` bytes: `readable$` is an edge, so a reader woken by
+ * it leaves no bytes behind unless it means to (the slow consumer). Returns
+ * the bytes read and whether the stream is at its end; throws on any other
+ * status.
  */
-export function drainTryRead(stream: Stream, buf: Uint8Array, max = buf.length): [number, boolean] {
+export function drainTryRead(stream: Stream, buf: Uint8Array, max = Infinity): [number, boolean] {
   let got = 0;
   while (got < max) {
     const r = stream.tryRead(buf, Math.min(buf.length, max - got));
