@@ -6,15 +6,19 @@ import { Cleanup, receive, tcpPair } from './support';
 const clean = new Cleanup();
 afterEach(() => clean.run());
 
-/** A socket transport that counts its `write` calls and the chunks of each. */
+/**
+ * A socket transport that counts its `write` calls and the chunks of each,
+ * and the bytes of each call (`sizes`). It reports `kind` (TLS here only
+ * changes what the write side copies).
+ */
 class CountingTransport implements Transport {
   readonly writes: number[] = [];
+  readonly sizes: number[] = [];
   readonly #inner: SocketTransport;
-  constructor(inner: SocketTransport) {
+  readonly kind: StreamKind;
+  constructor(inner: SocketTransport, kind: StreamKind = StreamKind.TCP) {
     this.#inner = inner;
-  }
-  get kind(): typeof StreamKind.TCP {
-    return StreamKind.TCP;
+    this.kind = kind;
   }
   get fd(): number {
     return this.#inner.fd;
@@ -36,6 +40,7 @@ class CountingTransport implements Transport {
   }
   write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
     this.writes.push(chunks.length);
+    this.sizes.push(chunks.reduce((n, c) => n + c.length, 0));
     return this.#inner.write(chunks, done);
   }
   end(done: (error?: unknown) => void): void {
@@ -49,13 +54,13 @@ class CountingTransport implements Transport {
   }
 }
 
-async function counted(): Promise<{
+async function counted(kind: StreamKind = StreamKind.TCP): Promise<{
   stream: Stream;
   t: CountingTransport;
   peer: import('node:net').Socket;
 }> {
   const { client, server } = await tcpPair(clean);
-  const t = new CountingTransport(new SocketTransport(StreamKind.TCP, client));
+  const t = new CountingTransport(new SocketTransport(StreamKind.TCP, client), kind);
   const stream = clean.stream(new Stream(t));
   server.resume();
   return { stream, t, peer: server };
@@ -125,5 +130,43 @@ describe('coalescing of small writes (no lone first write)', () => {
     const all = await got;
     expect(all.subarray(0, 2).toString()).toBe('hi');
     expect(all.subarray(2).equals(big)).toBeTrue();
+  });
+
+  /** `count` writes of 64 KiB, each filled with its own index, in order. */
+  const bulk = (count: number): Buffer[] =>
+    Array.from({ length: count }, (_, i) => Buffer.alloc(64 * 1024, i));
+
+  it("sends a run of 64 KiB writeAll in a few large transport writes, every byte in order, the callers' buffers free at once", async () => {
+    const { stream, t, peer } = await counted();
+    const chunks = bulk(32);
+    const got = receive(peer, 32 * 64 * 1024);
+    const done: number[] = [];
+    concat(...chunks.map((c) => stream.writeAll(c))).subscribe((n) => done.push(n));
+    for (const c of chunks) c.fill(0xff); // copied when accepted: the callers' buffers are free
+    expect((await got).equals(Buffer.concat(bulk(32)))).toBeTrue();
+    expect(done.length).toBe(32);
+    // Not one syscall per 64 KiB (each costs the kernel about as much as a far larger one):
+    // the first goes by reference, the rest leave in bursts of 256 KiB or more.
+    expect(t.sizes[0]).toBe(64 * 1024);
+    expect(t.writes.length).toBeLessThanOrEqual(9);
+    expect(t.sizes.slice(1, -1).every((n) => n >= 256 * 1024)).toBeTrue();
+  });
+
+  it('sends writes of 256 KiB and more by reference, one transport write each', async () => {
+    const { stream, t, peer } = await counted();
+    const big = [Buffer.alloc(256 * 1024, 1), Buffer.alloc(256 * 1024, 2)];
+    const got = receive(peer, 512 * 1024);
+    await lastValueFrom(concat(...big.map((b) => stream.writeAll(b))));
+    expect((await got).equals(Buffer.concat(big))).toBeTrue();
+    expect(t.writes).toEqual([1, 1]);
+  });
+
+  it('on TLS sends 64 KiB writes by reference (no copy before the encryption copies them)', async () => {
+    const { stream, t, peer } = await counted(StreamKind.TLSStream);
+    const chunks = bulk(4);
+    const got = receive(peer, 4 * 64 * 1024);
+    await lastValueFrom(concat(...chunks.map((c) => stream.writeAll(c))));
+    expect((await got).equals(Buffer.concat(bulk(4)))).toBeTrue();
+    expect(t.writes).toEqual([1, 1, 1, 1]);
   });
 });
