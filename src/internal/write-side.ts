@@ -23,8 +23,9 @@ const ZERO_COPY_MIN = 64 * 1024;
 
 /**
  * Large writes below this that follow another large write in the same
- * synchronous run (a `concatMap(writeAll)` of 64 KiB chunks) are copied
- * into a burst that leaves {@link LARGE_BURST} bytes at a time: a write
+ * synchronous run (a `concatMap(writeAll)` of 64 KiB chunks), or wait behind
+ * a write in flight, are copied into a burst (of {@link LARGE_BURST} bytes,
+ * or all that gathered until that write's callback): a write
  * syscall costs the kernel about as much at 64 KiB as at 256 KiB and more
  * on loopback (a raw sender of 64 KiB writes reached 1.4 GB/s here, the
  * same writes corked 16 at a time 2.5-3.6 GB/s), far more than the copy.
