@@ -6,42 +6,8 @@ import {
   type ChunkSink,
 } from '../../src/internal/read-side';
 import { DataOp, WriteSide } from '../../src/internal/write-side';
-import { deliverNow, type Host } from '../../src/internal/host';
-import type { Transport } from '../../src/transport';
-
-/** A direct host over a transport that records writes and completes them when told. */
-function fakeHost(): { host: Host; written: Buffer[]; complete(): void } {
-  const written: Buffer[] = [];
-  const pending: Array<(error?: unknown) => void> = [];
-  const transport = {
-    renegotiating: false,
-    resume: () => undefined,
-    pause: () => undefined,
-    write(chunks: readonly Buffer[], done: (error?: unknown) => void): boolean {
-      written.push(...chunks.map((c) => Buffer.from(c)));
-      pending.push(done);
-      return false;
-    },
-    end: (done: (error?: unknown) => void) => done(),
-  } as unknown as Transport;
-  const host: Host = {
-    transport,
-    direct: true,
-    deliver: (work) => deliverNow(work),
-    deliverTo: (work, a, b) => deliverNow(work, a, b),
-    defer: (work) => queueMicrotask(work),
-    fatal: null,
-    fail: (error) => {
-      throw error;
-    },
-    useAsync: () => undefined,
-    closeNow: (done) => done(),
-    sent: () => undefined,
-    drained: () => undefined,
-    writeSettled: () => undefined,
-  };
-  return { host, written, complete: () => pending.splice(0).forEach((done) => done()) };
-}
+import type { Host } from '../../src/internal/host';
+import { fakeHost } from './fake-host';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
