@@ -1,7 +1,7 @@
 """Loopback ceiling fallback when gcc is missing: same protocol as ceiling.c."""
 import os, socket, sys, time
 
-BUF = 256 * 1024
+BUF = 1024 * 1024
 total = int(sys.argv[1]) if len(sys.argv) > 1 else 1 << 30
 ls = socket.socket()
 ls.bind(("127.0.0.1", 0))

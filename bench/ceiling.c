@@ -1,6 +1,6 @@
 /*
  * Loopback ceiling: a forked sender send()s TOTAL bytes over 127.0.0.1 from a
- * 256 KiB buffer; the receiver recv()s into a 256 KiB buffer. Prints
+ * 1 MiB buffer; the receiver recv()s into a 1 MiB buffer. Prints
  * "<bytes> <seconds>" measured by the receiver from accept to the last byte.
  * Built by bench/ceiling.ts into a temporary directory at bench time.
  */
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BUF (256 * 1024)
+#define BUF (1024 * 1024)
 
 static double seconds(void) {
   struct timespec ts;

@@ -29,14 +29,14 @@ export function prepareCeiling(): Ceiling {
   try {
     execFileSync('gcc', ['-O2', '-o', bin, join(__dirname, 'ceiling.c')], { stdio: 'pipe' });
     return {
-      tool: 'C send/recv, 256 KiB buffers (gcc -O2)',
+      tool: 'C send/recv, 1 MiB buffers (gcc -O2)',
       run: (bytes) => parse(execFileSync(bin, [String(bytes)], { encoding: 'utf8' }), bytes),
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch {
     const script = join(__dirname, 'ceiling-py.py');
     return {
-      tool: 'Python send/recv_into, 256 KiB buffers',
+      tool: 'Python send/recv_into, 1 MiB buffers',
       run: (bytes) =>
         parse(execFileSync('python3', [script, String(bytes)], { encoding: 'utf8' }), bytes),
       dispose: () => rmSync(dir, { recursive: true, force: true }),
