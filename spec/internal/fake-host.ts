@@ -1,3 +1,4 @@
+import type { Subscriber } from 'rxjs';
 import { deliverNow, type Host } from '../../src/internal/host';
 import type { Transport } from '../../src/transport';
 
@@ -33,4 +34,16 @@ export function fakeHost(): { host: Host; written: Buffer[]; complete(): void } 
     writeSettled: () => undefined,
   };
   return { host, written, complete: () => pending.splice(0).forEach((done) => done()) };
+}
+
+/** A subscriber that records what a write operation emits. */
+export function recorder(): { sub: Subscriber<number>; results: number[] } {
+  const results: number[] = [];
+  const sub = {
+    closed: false,
+    next: (n: number) => results.push(n),
+    error: fail,
+    complete: () => undefined,
+  } as unknown as Subscriber<number>;
+  return { sub, results };
 }

@@ -1,20 +1,7 @@
-import type { Subscriber } from 'rxjs';
 import { DataOp, WriteSide } from '../../src/internal/write-side';
-import { fakeHost } from './fake-host';
+import { fakeHost, recorder } from './fake-host';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A subscriber that records what a write operation emits. */
-function recorder(): { sub: Subscriber<number>; results: number[] } {
-  const results: number[] = [];
-  const sub = {
-    closed: false,
-    next: (n: number) => results.push(n),
-    error: fail,
-    complete: () => undefined,
-  } as unknown as Subscriber<number>;
-  return { sub, results };
-}
 
 describe('write bursts (large writes on a socket)', () => {
   it("copies a 64 KiB write that waits behind a write in flight: it completes at once and leaves at that write's callback", async () => {
@@ -31,20 +18,6 @@ describe('write bursts (large writes on a socket)', () => {
     expect(written.length).toBe(1);
     complete(); // 'head' is done: the copy leaves
     expect(Buffer.concat(written.slice(1)).equals(Buffer.alloc(64 * 1024, 0x61))).toBeTrue();
-  });
-
-  it('sends the first 64 KiB write of a run by reference, and waits for the kernel', () => {
-    const { host, written, complete } = fakeHost();
-    const side = new WriteSide(host, 1024 * 1024);
-    const idle = side.buffer;
-    const big = Buffer.alloc(64 * 1024, 0x61);
-    const { sub, results } = recorder();
-    side.attach(new DataOp('all', sub, big, big.length, side));
-    expect(results).toEqual([]); // by reference: done when the kernel has it
-    expect(side.buffer).toBe(idle); // nothing copied
-    complete();
-    expect(results).toEqual([big.length]);
-    expect(written.length).toBe(1);
   });
 
   it('sends a 256 KiB write behind one in flight by reference (too large to be worth a copy)', async () => {
