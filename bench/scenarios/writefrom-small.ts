@@ -107,13 +107,11 @@ export const writeFromSmall: Scenario = {
 
 /** `writeFrom(from(msgs))` vs `cork()` + bursts of writes + `uncork()`. */
 export const writeFromCorked: Scenario = {
+  ...writeFromSmall,
   id: 'writefrom-cork',
   title: '64 B messages: writeFrom(from(msgs)) vs cork/write/uncork',
-  unit: 'msg/s',
-  higherIsBetter: true,
   target: () => ({ kind: 'ratio-at-least', min: 0.7 }),
   raw: rawCorked,
-  rx: (ctx) => rxWriteFrom(ctx, fromMessages),
 };
 
 /** `writeFrom(generator)` vs one `socket.write` per message. */
