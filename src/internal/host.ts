@@ -60,8 +60,10 @@ function trampoline(): Deliver {
         head += 3;
         next(x, y);
       }
-      queue.length = 0;
-      head = 0;
+      if (head > 0) {
+        queue.length = 0; // a native call: not made when nothing was queued
+        head = 0;
+      }
     } finally {
       running = false;
     }
