@@ -338,6 +338,8 @@ export class Stream extends StreamSyncMode {
     return new Observable<number>((sub) => {
       const n = lengthFor(buf, len, 'len');
       if (typeof n === 'string') return this.#core.refuse(sub, n);
+      // A whole small buffer is copied in at once: no operation, and only the built-in copy reads it.
+      if (len === undefined && this.#core.writeNow(sub, buf, n)) return undefined;
       const op = new DataOp(kind, sub, trusted(buf), n, this.#core.write);
       return this.#core.attachWrite(sub, op, false);
     });

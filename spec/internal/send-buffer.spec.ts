@@ -23,6 +23,18 @@ describe('SendBuffer', () => {
     expect(sb.take()).toEqual([]);
   });
 
+  it('appendWhole copies into the open slab only, and never fills it (the slab stays open)', () => {
+    const sb = new SendBuffer();
+    expect(sb.appendWhole(Buffer.from('no'), 2)).toBeFalse(); // no slab yet
+    append(sb, Buffer.from('ab'));
+    expect(sb.appendWhole(Buffer.from('cd'), 2)).toBeTrue();
+    expect(sb.length).toBe(4);
+    const rest = 64 * KiB - 4;
+    expect(sb.appendWhole(Buffer.alloc(rest), rest)).toBeFalse(); // would fill the slab
+    expect(sb.length).toBe(4);
+    expect(Buffer.concat(sb.take()).toString()).toBe('abcd');
+  });
+
   it('copies only the asked range of the source', () => {
     const sb = new SendBuffer();
     sb.append(Buffer.from('0123456789'), 3, 4);

@@ -72,6 +72,22 @@ export class SendBuffer {
     return done;
   }
 
+  /**
+   * Copies all of `src` (whose real length is `n`) into the open slab when
+   * it fits there with room to spare (the slab stays open); false, nothing
+   * done, otherwise. Reads `src` only through the built-in copy, so `src`
+   * need not be a plain Buffer or Uint8Array (see `trusted`).
+   */
+  appendWhole(src: Uint8Array, n: number): boolean {
+    const slab = this.#slab;
+    if (slab === null || this.#used + n >= slab.length) return false;
+    slab.set(src, this.#used);
+    this.#used += n;
+    this.#length += n;
+    this.failure = null;
+    return true;
+  }
+
   /** Why the last `append` copied fewer bytes than asked (an allocation failure), or null. */
   failure: unknown = null;
 

@@ -247,6 +247,15 @@ export class StreamCore implements Host, TransportEvents {
     return consumer;
   }
 
+  /**
+   * A small write of a whole buffer taken at subscription (see
+   * `WriteSide.acceptWhole`); false when the stream cannot take it that way.
+   */
+  writeNow(sub: Subscriber<number>, src: Uint8Array, n: number): boolean {
+    if (this.#destroyed || this.#fatal !== null || this.write.finishing) return false;
+    return this.state.value === StreamState.Open && this.write.acceptWhole(sub, src, n);
+  }
+
   /** Attaches `op`; it is then the subscription's teardown. */
   attachWrite<T>(sub: Subscriber<T>, op: WriteOp, closing: boolean): WriteOp | undefined {
     if (this.#destroyed) return this.refuse(sub, 'the stream is destroyed');

@@ -4,7 +4,7 @@ import { Status, StreamKind } from '../status';
 import type { TryResult } from './read-side';
 import { goneProblem } from './validate';
 import { SendBuffer } from './send-buffer';
-import { notifyWatcher, type Host } from './host';
+import { nextAndComplete, notifyWatcher, type Host } from './host';
 import { deliverResult, goneError, noMemoryError, type DrivenOp, type WriteOp } from './write-ops';
 import { hasFlag, withFlag } from './flags';
 import { currentRun, inRun } from './run-clock';
@@ -16,7 +16,7 @@ export { CloseOp, DataOp, DrivenOp, FlushOp, type WriteOp } from './write-ops';
  * when nothing is held by Node: a burst of small writes goes to the kernel a
  * slab at a time while the kernel keeps taking it.
  */
-const BURST = 64 * 1024;
+const BURST = 256 * 1024;
 
 /** Writes at least this large are not copied (see `WriteSide#byReference`). */
 const ZERO_COPY_MIN = 64 * 1024;
@@ -144,15 +144,19 @@ export class WriteSide {
     const n = Math.min(len, this.room());
     if (n > 0 && this.buffer === NO_BUFFER) this.buffer = new SendBuffer();
     const copied = n > 0 ? this.buffer.append(src, start, n) : 0;
-    if (copied > 0) {
-      this.bytes += copied;
-      // A burst leaves a slab at a time while the kernel takes it, not all at the run's end.
-      const burst = inRun(this.#burstRun) ? LARGE_BURST : BURST;
-      if (this.buffer.length >= burst && this.#inFlight === 0) this.#flushNow();
-      else this.#scheduleFlush();
-    }
-    if (this.room() === 0) this.#wasFull = true;
+    if (copied > 0) this.#took(copied);
+    else if (this.room() === 0) this.#wasFull = true;
     return copied;
+  }
+
+  /** `n` bytes were copied into the buffer: they leave now (a full burst) or at the run's end. */
+  #took(n: number): void {
+    this.bytes += n;
+    // A burst leaves a slab at a time while the kernel takes it, not all at the run's end.
+    const burst = inRun(this.#burstRun) ? LARGE_BURST : BURST;
+    if (this.buffer.length >= burst && this.#inFlight === 0) this.#flushNow();
+    else this.#scheduleFlush();
+    if (this.room() === 0) this.#wasFull = true;
   }
 
   /**
@@ -163,6 +167,42 @@ export class WriteSide {
     const n = this.accept(src, 0, len);
     if (n === 0 && len > 0 && this.buffer.failure !== null) return OUT_OF_MEMORY;
     return { status: Status.OK, bytes: n };
+  }
+
+  /**
+   * The fast path of a small `write`/`writeAll` of a whole buffer on a
+   * stream without a scheduler: when no operation is attached and all `n`
+   * bytes (`src`'s real length) fit in the room and the open slab, copies
+   * them in and delivers `n` to `sub` (at once, or right after the delivery
+   * running now) without making an operation. False when the path does not
+   * apply (nothing done): the caller attaches an operation.
+   */
+  acceptWhole(sub: Subscriber<number>, src: Uint8Array, n: number): boolean {
+    if (this.#op !== null || !this.#host.direct || !this.acceptSmall(src, n)) return false;
+    this.#host.useAsync();
+    this.#settling += 1;
+    this.#host.deliverTo((this.#onAccepted ??= this.#accepted.bind(this)), sub, n);
+    return true;
+  }
+
+  /**
+   * Copies all of a small `src` (`n` bytes, its real length) in when it fits
+   * in the room and the open slab (see `SendBuffer.appendWhole`); false,
+   * nothing done, otherwise (then `accept` takes it the general way).
+   */
+  acceptSmall(src: Uint8Array, n: number): boolean {
+    if (n === 0 || n >= ZERO_COPY_MIN || n > this.room()) return false;
+    if (!this.buffer.appendWhole(src, n)) return false;
+    this.#took(n);
+    return true;
+  }
+
+  /** Made on the first write taken by `acceptWhole`. */
+  #onAccepted: ((sub: Subscriber<number>, n: number) => void) | null = null;
+
+  #accepted(sub: Subscriber<number>, n: number): void {
+    nextAndComplete(sub, n);
+    this.resultDelivered();
   }
 
   /** Becomes the one operation; false when one is already there. */
