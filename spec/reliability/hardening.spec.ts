@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type * as net from 'node:net';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, of } from 'rxjs';
 import { Status, StreamError, StreamState, memoryPair, type Stream } from '../../src';
 import { tlsPairs } from './support/pairs';
 import { versionedTlsPair } from './support/tls-pair';
@@ -86,6 +86,33 @@ describe('hardening: buffers that lie', () => {
     p.peer.on('data', (c: Buffer) => parts.push(c));
     await once(p.peer, 'end');
     expect(Buffer.concat(parts)).toEqual(Buffer.alloc(20, 7));
+  });
+
+  it('sends only the real bytes of a lying buffer through writeAll and writeFrom (array and Observable)', async () => {
+    const liar = (fill: number) => new Liar(20).fill(fill);
+    const parts: Buffer[] = [];
+    p.peer.on('data', (c: Buffer) => parts.push(c));
+    // writeAll of a whole small buffer is copied at subscription: the length is still the real one.
+    expect(await firstValueFrom(p.stream.writeAll(liar(1)))).toBe(20);
+    expect(await firstValueFrom(p.stream.writeFrom([liar(2), liar(3)]))).toBe(40);
+    expect(await firstValueFrom(p.stream.writeFrom(of(liar(4), liar(5))))).toBe(40);
+    p.stream.close().subscribe({ error: () => undefined });
+    await once(p.peer, 'end');
+    const expected = Buffer.concat([1, 2, 3, 4, 5].map((b) => Buffer.alloc(20, b)));
+    expect(Buffer.concat(parts)).toEqual(expected);
+  });
+
+  it('errors writeFrom with Invalid for a Proxy item, after the items before it', async () => {
+    const parts: Buffer[] = [];
+    p.peer.on('data', (c: Buffer) => parts.push(c));
+    const items = [Buffer.from('ok'), new Proxy(new Uint8Array(8), {}) as Uint8Array];
+    const e = await firstValueFrom(p.stream.writeFrom(of(...items))).catch(
+      (error: unknown) => error,
+    );
+    expect((e as { status?: string }).status).toBe(Status.Invalid);
+    p.stream.destroy();
+    await once(p.peer, 'end');
+    expect(Buffer.concat(parts).toString()).toBe('ok');
   });
 
   it('answers Invalid for a Proxy of a Uint8Array and for Object.create(Uint8Array.prototype)', async () => {

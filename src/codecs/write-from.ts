@@ -15,6 +15,7 @@
 import { from, type ObservableInput, type Subscriber, type Unsubscribable } from 'rxjs';
 import { invalid } from '../errors';
 import { Fifo } from '../internal/fifo';
+import { realLength, trusted } from '../internal/validate';
 import { DrivenOp, type WriteSide } from '../internal/write-side';
 
 /**
@@ -29,6 +30,8 @@ import { DrivenOp, type WriteSide } from '../internal/write-side';
  */
 export type WriteSource =
   ObservableInput<Uint8Array> | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+const NOT_A_BUFFER = 'writeFrom: an item is not a Uint8Array';
 
 const WAIT = 0;
 const DONE = 1;
@@ -134,12 +137,19 @@ export class SourceOp extends DrivenOp {
         this.#finish();
         return;
       }
-      this.#cur = next;
-      this.#off = 0;
+      if (this.#side.acceptSmall(next, this.#nextLength)) {
+        this.total += this.#nextLength;
+      } else {
+        this.#cur = trusted(next);
+        this.#off = 0;
+      }
     }
   }
 
-  /** The next item, or WAIT (none yet) / DONE (the source completed). Fails on a bad one. */
+  /** The real length of the item `#next` returned last. */
+  #nextLength = 0;
+
+  /** The next item (its real length in `#nextLength`), or WAIT (none yet) / DONE (the source completed). Fails on a bad one. */
   #next(): Next {
     let item: unknown;
     if (this.#queue !== null && this.#queue.length > 0) item = this.#queue.shift();
@@ -159,9 +169,10 @@ export class SourceOp extends DrivenOp {
       if (this.#async !== null) this.#pull(this.#async);
       return WAIT;
     }
-    if (!(item instanceof Uint8Array))
-      return this.#fail(invalid('writeFrom: an item is not a Uint8Array'));
-    return item;
+    // Lengths are read through the typed-array intrinsics, as for writeAll (see `trusted`).
+    this.#nextLength = realLength(item);
+    if (this.#nextLength < 0) return this.#fail(invalid(NOT_A_BUFFER));
+    return item as Uint8Array;
   }
 
   #pull(it: AsyncIterator<unknown>): void {
@@ -196,6 +207,10 @@ export class SourceOp extends DrivenOp {
     this.#subscription = from(this.#source as ObservableInput<unknown>).subscribe({
       next: (item) => {
         if (!this.#active) return;
+        if (queue.length === 0 && this.#cur === null && !this.#running) {
+          this.#takeNow(item); // nothing waits before it
+          return;
+        }
         queue.push(item);
         this.progress();
       },
@@ -209,6 +224,24 @@ export class SourceOp extends DrivenOp {
       },
     });
     if (!this.#active) this.#subscription.unsubscribe();
+  }
+
+  /**
+   * A pushed item with nothing waiting before it goes straight to the send
+   * buffer (no queue, no step); what the room does not take waits as the
+   * current item for the next `progress()`.
+   */
+  #takeNow(item: unknown): void {
+    const n = realLength(item);
+    if (n < 0) {
+      this.#fail(invalid(NOT_A_BUFFER));
+    } else if (this.#side.acceptSmall(item as Uint8Array, n)) {
+      this.total += n;
+    } else {
+      this.#cur = trusted(item as Uint8Array);
+      this.#off = 0;
+      this.progress();
+    }
   }
 
   #finish(): void {

@@ -23,7 +23,7 @@ const offsetOf = intrinsic('byteOffset');
 const bufferOf = intrinsic('buffer');
 
 /** The real length of a real Uint8Array (Buffer included), or -1 for anything else. */
-function realLength(buf: unknown): number {
+export function realLength(buf: unknown): number {
   // The tag getter returns undefined (never throws) for non-typed-arrays and Proxies.
   if (tagOf.call(buf) !== 'Uint8Array') return -1;
   return lengthOf.call(buf) as number;
@@ -59,7 +59,8 @@ export function lengthFor(buf: unknown, n: unknown, name: 'max' | 'len'): number
 /**
  * `buf` itself when it is a plain Buffer or Uint8Array whose `length` tells
  * the truth, else a plain Uint8Array over the same memory, so nothing later
- * calls a subclass's methods or getters. Only after {@link lengthFor} accepted it.
+ * calls a subclass's methods or getters. Only after {@link lengthFor} (or
+ * {@link realLength}) accepted it.
  */
 export function trusted(buf: Uint8Array): Uint8Array {
   const proto = Object.getPrototypeOf(buf) as unknown;
