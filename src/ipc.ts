@@ -8,7 +8,8 @@
 import { streamOptionsProblem } from './internal/stream-options';
 import * as net from 'node:net';
 import type { Observable } from 'rxjs';
-import { connector, listener, type ConnectOptions } from './connect';
+import { connector, type ConnectOptions } from './connect';
+import { listener } from './listen';
 import type { ServerOptions } from './connection/server';
 import { StreamKind } from './status';
 import { Stream, type StreamOptions } from './stream';

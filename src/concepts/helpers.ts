@@ -24,8 +24,10 @@
  *
  * @module Helpers
  */
-export { connectTCP, connectTLS, listenTCP, listenTLS, DEFAULT_MIN_TLS_VERSION } from '../connect';
-export type { ListenOptions, ConnectOptions } from '../connect';
+export { connectTCP, connectTLS, DEFAULT_MIN_TLS_VERSION } from '../connect';
+export { listenTCP, listenTLS } from '../listen';
+export type { ConnectOptions } from '../connect';
+export type { ListenOptions } from '../listen';
 export { DEFAULT_SERVER_CIPHERS } from '../node-socket/tls-server';
 export { connectIPC, listenIPC } from '../ipc';
 export type { IPCListenOptions } from '../ipc';

@@ -2,66 +2,21 @@ import type { Subscriber } from 'rxjs';
 import { Status } from '../status';
 import { StreamError } from '../errors';
 import { ByteQueue, copyOf } from './byte-queue';
-import { SelfDetaching, notifyWatcher, type Host } from './host';
+import { notifyWatcher, type Host } from './host';
+import type { ChunkSink, ReadConsumer, TryResult } from './read-ops';
 import type { LendOutcome } from '../transport';
 import { invalid } from '../errors';
 import { goneProblem } from './validate';
 import { isAllocationFailure } from './alloc';
 import { hasFlag, withFlag } from './flags';
 
-/**
- * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
- * decoder (src/codecs/frames.ts) that emits frames to its own subscriber.
- */
-export interface ChunkSink {
-  readonly closed: boolean;
-  next(chunk: Buffer): void;
-  error(error: unknown): void;
-  complete(): void;
-}
-
-/** A `reads$` subscription: every chunk, in order. */
-export class ChunksConsumer extends SelfDetaching<ReadConsumer> {
-  readonly kind = 'chunks';
-  constructor(
-    readonly sub: ChunkSink,
-    side: ReadSide,
-  ) {
-    super(side);
-  }
-}
-
-/** A pending `read()`: up to `max` bytes into `buf`. */
-export class IntoConsumer extends SelfDetaching<ReadConsumer> {
-  readonly kind = 'into';
-  constructor(
-    readonly sub: Subscriber<number>,
-    readonly buf: Uint8Array,
-    readonly max: number,
-    side: ReadSide,
-  ) {
-    super(side);
-  }
-}
-
-/** The one read-side operation: a `reads$` subscription or a pending `read()`. */
-export type ReadConsumer = ChunksConsumer | IntoConsumer;
-
-/**
- * Result of a try-once call (`tryRead`, `tryWrite`): a status and a byte count.
- *
- * @example
- * ```ts
- * const r: TryResult = stream.tryWrite(buf);
- * if (r.status === Status.OK && r.bytes < buf.length) console.log('send buffer full: wait for writable$');
- * ```
- */
-export interface TryResult {
-  /** OK, or why not. */
-  readonly status: Status;
-  /** Bytes moved (0 unless OK). */
-  readonly bytes: number;
-}
+export {
+  ChunksConsumer,
+  IntoConsumer,
+  type ChunkSink,
+  type ReadConsumer,
+  type TryResult,
+} from './read-ops';
 
 // The boolean state of a ReadSide, as bits of one field (`#flags`): one slot per stream, not one each.
 const EOF = 1;
