@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import type { StreamError } from '../errors';
 import { goneProblem } from './validate';
-import { nextAndComplete, notifyWatcher, type Host } from './host';
+import { nextAndComplete, notifyWatcher } from './host';
 import { deliverResult, goneError, noMemoryError, type DrivenOp, type WriteOp } from './write-ops';
 import { SendPath } from './send-path';
 
@@ -16,10 +16,6 @@ export class WriteSide extends SendPath<WriteOp> {
   #op: WriteOp | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
   #settling = 0; // results delivered later (see #finish)
-
-  constructor(host: Host, cap: number) {
-    super(host, cap);
-  }
 
   /** True while a write-side operation is pending. */
   get busy(): boolean {
