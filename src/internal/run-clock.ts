@@ -24,8 +24,3 @@ export function currentRun(): number {
   }
   return run;
 }
-
-/** Whether `id` (from {@link currentRun}) is the run still going on. */
-export function inRun(id: number): boolean {
-  return ending && id === run;
-}

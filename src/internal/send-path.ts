@@ -25,7 +25,7 @@ import { Flights } from './flights';
 const BURST = 256 * 1024;
 
 /** Writes at least this large are not copied (see `SendPath#byReference`). */
-export const ZERO_COPY_MIN = 64 * 1024;
+const ZERO_COPY_MIN = 64 * 1024;
 
 /**
  * Large writes below this that follow another large write in the same

@@ -211,7 +211,7 @@ export class StreamCore implements Host, TransportEvents {
     this.#destroyed = true;
     const t = this.transport;
     if (this.#async) {
-      if (this.#fatal === null) this.write.flushAccepted();
+      if (this.#fatal === null) this.write.flushNow(); // a destroy in async mode: what was accepted leaves
       t.destroy();
     } else {
       const queued = this.write.takeAll();

@@ -87,11 +87,6 @@ export class WriteSide extends SendPath<WriteOp> {
     if (completeWatchers) this.#watchers.clear();
   }
 
-  /** Hands what is accepted to the transport now (a destroy in async mode: what was accepted leaves). */
-  flushAccepted(): void {
-    this.flushNow();
-  }
-
   protected roomFreed(): void {
     for (const sub of this.#watchers) this.host.deliverTo(notifyWatcher, sub, undefined);
   }
