@@ -137,12 +137,17 @@ export class SourceOp extends DrivenOp {
         this.#finish();
         return;
       }
-      if (this.#side.acceptSmall(next, this.#nextLength)) {
-        this.total += this.#nextLength;
-      } else {
-        this.#cur = trusted(next);
-        this.#off = 0;
-      }
+      this.#take(next, this.#nextLength);
+    }
+  }
+
+  /** A small item is copied in at once; any other becomes the current item, for `#step`. */
+  #take(item: Uint8Array, n: number): void {
+    if (this.#side.acceptSmall(item, n)) {
+      this.total += n;
+    } else {
+      this.#cur = trusted(item);
+      this.#off = 0;
     }
   }
 
@@ -228,20 +233,16 @@ export class SourceOp extends DrivenOp {
 
   /**
    * A pushed item with nothing waiting before it goes straight to the send
-   * buffer (no queue, no step); what the room does not take waits as the
-   * current item for the next `progress()`.
+   * buffer (no queue, no step) when small; any other is stepped at once.
    */
   #takeNow(item: unknown): void {
     const n = realLength(item);
     if (n < 0) {
       this.#fail(invalid(NOT_A_BUFFER));
-    } else if (this.#side.acceptSmall(item as Uint8Array, n)) {
-      this.total += n;
-    } else {
-      this.#cur = trusted(item as Uint8Array);
-      this.#off = 0;
-      this.progress();
+      return;
     }
+    this.#take(item as Uint8Array, n);
+    if (this.#cur !== null) this.progress();
   }
 
   #finish(): void {
