@@ -15,7 +15,7 @@ import type { Stream } from '../src';
 import { startPeer } from './peer-client';
 import { closeRaw, connectRaw } from './raw-net';
 import { closeRx, connectRx } from './rx-net';
-import { ECHO_BYTES, ECHO_PAYLOAD } from './scenarios/echo-streams';
+import { rawEcho, rxEcho } from './scenarios/echo-streams';
 import { forkBench, nextMessage, exited } from './spawn';
 
 type Side = 'raw' | 'rx';
@@ -33,30 +33,9 @@ function settledHeap(): number {
   return m.heapUsed + m.external;
 }
 
-function rawEcho(socket: net.Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let got = 0;
-    socket.on('data', (data: Buffer) => {
-      got += data.length;
-      if (got >= ECHO_BYTES) resolve();
-    });
-    socket.once('error', reject);
-    socket.write(ECHO_PAYLOAD);
-  });
-}
-
-function rxEcho(stream: Stream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let got = 0;
-    stream.reads$.subscribe({
-      next: (chunk) => {
-        got += chunk.length;
-        if (got >= ECHO_BYTES) resolve();
-      },
-      error: reject,
-    });
-    stream.writeAll(ECHO_PAYLOAD).subscribe({ error: reject });
-  });
+/** Every echo came back whole (see `rawEcho`/`rxEcho`), or the figure means nothing. */
+function allEchoed(done: boolean[]): void {
+  if (!done.every(Boolean)) throw new Error('an echo did not come back whole');
 }
 
 /** One side, in this (child) process. */
@@ -74,7 +53,7 @@ async function measureFrom(base: number, side: Side, n: number, port: number): P
     const sockets: net.Socket[] = [];
     for (let i = 0; i < n; i += 1) sockets.push(await connectRaw(port));
     const connected = perStream(settledHeap());
-    await Promise.all(sockets.map(rawEcho));
+    allEchoed(await Promise.all(sockets.map(rawEcho)));
     const echoed = perStream(settledHeap());
     await Promise.all(sockets.map(closeRaw));
     return { connected, echoed };
@@ -82,7 +61,7 @@ async function measureFrom(base: number, side: Side, n: number, port: number): P
   const streams: Stream[] = [];
   for (let i = 0; i < n; i += 1) streams.push(await connectRx(port));
   const connected = perStream(settledHeap());
-  await Promise.all(streams.map(rxEcho));
+  allEchoed(await Promise.all(streams.map(rxEcho)));
   const echoed = perStream(settledHeap());
   streams.forEach(closeRx);
   return { connected, echoed };

@@ -22,7 +22,8 @@ export const ECHO_PAYLOAD = payload(ECHO_BYTES);
 /** Connects in flight at once (keeps the listen backlog from overflowing). */
 export const CONNECT_CONCURRENCY = 256;
 
-function rawEcho(socket: net.Socket): Promise<boolean> {
+/** Sends the payload and reads it back over `socket`: true once every byte came back. */
+export function rawEcho(socket: net.Socket): Promise<boolean> {
   return new Promise((resolve) => {
     let got = 0;
     socket.on('data', (data: Buffer) => {
@@ -47,7 +48,8 @@ async function rawTask(ctx: BenchContext): Promise<Measurement> {
   return perStream(endPeak(m, completed === n, { seconds, completed, streams: n }), n);
 }
 
-function rxEcho(stream: Stream): Promise<boolean> {
+/** `rawEcho` with `writeAll` and `reads$`. */
+export function rxEcho(stream: Stream): Promise<boolean> {
   return new Promise((resolve) => {
     let got = 0;
     stream.reads$.subscribe({
