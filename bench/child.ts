@@ -6,9 +6,11 @@
  * `{ type: 'ready' }`, waits for `{ type: 'go' }`, runs the measured task and
  * sends `{ type: 'result', measurement }` over IPC, then exits. Throughput
  * measurements carry the child's CPU time of the measured run (`cpuMs`).
+ * A `runs` job (`runs.ts`) makes several measured runs after the one warm-up
+ * and sends them all, printing `RUN_MARK <i>` on stdout before each.
  */
 import { warmupConfig } from './config';
-import type { BenchContext, Impl, Measurement } from './types';
+import { RUN_MARK, type BenchContext, type Impl, type Measurement } from './types';
 
 /** What a memory scenario module exports for its child side. */
 export type ChildTasks = Readonly<Record<Impl, (ctx: BenchContext) => Promise<Measurement>>>;
@@ -28,6 +30,14 @@ export type ChildJob =
       readonly id: string;
       readonly impl: Impl;
       readonly ctx: BenchContext;
+    }
+  /** `runs` measured runs of a throughput row after its warm-up, in one process. */
+  | {
+      readonly kind: 'runs';
+      readonly id: string;
+      readonly impl: Impl;
+      readonly ctx: BenchContext;
+      readonly runs: number;
     };
 
 type Task = (ctx: BenchContext) => Promise<Measurement>;
@@ -59,7 +69,7 @@ function go(): Promise<void> {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
   const task = await taskOf(job);
-  const timed = job.kind === 'throughput';
+  const timed = job.kind !== 'memory';
   if (timed) {
     await task({ ...job.ctx, config: warmupConfig(job.ctx.config) });
     (globalThis as { gc?: () => void }).gc?.();
@@ -67,13 +77,25 @@ async function main(): Promise<void> {
   const start = go();
   process.send?.({ type: 'ready' });
   await start;
+  if (!timed) {
+    const measurement = await task(job.ctx);
+    process.send?.({ type: 'result', measurement }, () => process.exit(0));
+    return;
+  }
+  const runs: Measurement[] = [];
+  const count = job.kind === 'runs' ? job.runs : 1;
+  for (let i = 0; i < count; i++) {
+    if (job.kind === 'runs') process.stdout.write(`${RUN_MARK} ${i}\n`);
+    runs.push(await timedRun(task, job.ctx));
+  }
+  process.send?.({ type: 'result', measurement: runs[0], runs }, () => process.exit(0));
+}
+
+async function timedRun(task: Task, ctx: BenchContext): Promise<Measurement> {
   const cpu0 = process.cpuUsage();
-  const m = await task(job.ctx);
+  const m = await task(ctx);
   const cpu = process.cpuUsage(cpu0);
-  const measurement: Measurement = timed
-    ? { ...m, detail: { ...m.detail, cpuMs: (cpu.user + cpu.system) / 1000 } }
-    : m;
-  process.send?.({ type: 'result', measurement }, () => process.exit(0));
+  return { ...m, detail: { ...m.detail, cpuMs: (cpu.user + cpu.system) / 1000 } };
 }
 
 main().catch((err: unknown) => {

@@ -11,14 +11,23 @@ import { transpiledRoot } from './transpile';
 /** How a child loads its TypeScript. */
 export type ChildLoader = 'ts-node' | 'transpiled';
 
-/** Forks `bench/<module>` (a `.ts` name) with IPC, inheriting stdout and stderr. */
+/**
+ * Forks `bench/<module>` (a `.ts` name) with IPC, inheriting stderr, and
+ * stdout unless `stdout` is `'pipe'` (then read it from `child.stdout`).
+ */
 export function forkBench(
   module: string,
   args: string[],
   execArgv: string[] = [],
   loader: ChildLoader = 'ts-node',
+  stdout: 'inherit' | 'pipe' = 'inherit',
 ): ChildProcess {
-  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  const stdio: ['ignore', 'inherit' | 'pipe', 'inherit', 'ipc'] = [
+    'ignore',
+    stdout,
+    'inherit',
+    'ipc',
+  ];
   if (loader === 'transpiled') {
     const script = join(transpiledRoot(), 'bench', module.replace(/\.ts$/, '.js'));
     return fork(script, args, { execArgv, stdio });

@@ -111,3 +111,6 @@ export interface ScenarioResult {
     readonly rx?: Measurement['detail'];
   }[];
 }
+
+/** The line a `runs` child (`child.ts`) prints on stdout before measured run `i`: `${RUN_MARK} ${i}`. */
+export const RUN_MARK = '=== rxstream-bench measured run';
