@@ -21,7 +21,12 @@ export function fakeHost(): { host: Host; written: Buffer[]; complete(): void } 
     transport,
     direct: true,
     deliver: (work) => deliverNow(work),
-    deliverTo: (work, a, b) => deliverNow(work, a, b),
+    deliverTo: (
+      work: (a: unknown, b: unknown, c: unknown) => void,
+      a: unknown,
+      b: unknown,
+      c?: unknown,
+    ) => deliverNow(work, a, b, c),
     defer: (work) => queueMicrotask(work),
     fatal: null,
     fail: (error) => {

@@ -7,6 +7,18 @@ describe('deliverNow (the synchronous trampoline)', () => {
     expect(seen).toEqual([1, 'x']);
   });
 
+  it('passes up to three arguments, now and when queued behind other work', () => {
+    const seen: unknown[] = [];
+    const three = (a: number, b: string, c: boolean): void => void seen.push([a, b, c]);
+    deliverNow(three, 1, 'x', true);
+    deliverNow(() => {
+      deliverNow(three, 2, 'y', false);
+      deliverNow((a: number, b: string) => seen.push([a, b]), 3, 'z');
+      seen.push('outer');
+    });
+    expect(seen).toEqual([[1, 'x', true], 'outer', [2, 'y', false], [3, 'z']]);
+  });
+
   it('runs work delivered during a delivery right after it, in order', () => {
     const order: string[] = [];
     deliverNow(() => {

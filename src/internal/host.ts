@@ -12,8 +12,9 @@ export interface Host {
   readonly direct: boolean;
   /** Delivers a notification: at once when `direct`, else on the scheduler. */
   deliver(work: () => void): void;
-  /** Delivers `work(sub, value)` as `deliver` does, without a closure when `direct`. */
+  /** Delivers `work(a, b[, c])` as `deliver` does, without a closure when `direct`. */
   deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void;
+  deliverTo<A, B, C>(work: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void;
   /** Runs deferred work (write flushes with a scheduler): on the scheduler, else in a microtask. */
   defer(work: () => void): void;
   /** The fatal error, once there is one. */
@@ -37,28 +38,30 @@ export interface Host {
  * is being delivered runs right after it, in order. Without it, a long
  * `concatMap` of writes that complete at once nests one stack frame set per
  * write (RxJS subscribes the next inner from the previous one's teardown).
- * Work takes up to two arguments, so hot call sites need no closure; the
- * queue is flat (work, a, b, work, a, b, …) and walked by index.
+ * Work takes up to three arguments, so hot call sites pass one module-level
+ * function for every stream instead of a closure or bound function per
+ * stream; the queue is flat (work, a, b, c, work, …) and walked by index.
  */
 function trampoline(): Deliver {
   const queue: unknown[] = [];
   let head = 0;
   let running = false;
-  return (work: (a: unknown, b: unknown) => void, a?: unknown, b?: unknown): void => {
+  return (work: Work3, a?: unknown, b?: unknown, c?: unknown): void => {
     if (running) {
-      queue.push(work, a, b);
+      queue.push(work, a, b, c);
       return;
     }
     running = true;
     try {
-      work(a, b);
+      work(a, b, c);
       while (head < queue.length) {
-        const next = queue[head] as (a: unknown, b: unknown) => void;
+        const next = queue[head] as Work3;
         const x = queue[head + 1];
         const y = queue[head + 2];
-        queue[head] = queue[head + 1] = queue[head + 2] = undefined;
-        head += 3;
-        next(x, y);
+        const z = queue[head + 3];
+        queue[head] = queue[head + 1] = queue[head + 2] = queue[head + 3] = undefined;
+        head += 4;
+        next(x, y, z);
       }
       if (head > 0) {
         queue.length = 0; // a native call: not made when nothing was queued
@@ -70,11 +73,14 @@ function trampoline(): Deliver {
   };
 }
 
-/** Runs `work(a, b)` now, or right after the work being delivered. */
+type Work3 = (a: unknown, b: unknown, c: unknown) => void;
+
+/** Runs `work(a, b, c)` now, or right after the work being delivered. */
 export interface Deliver {
   (work: () => void): void;
   <A>(work: (a: A) => void, a: A): void;
   <A, B>(work: (a: A, b: B) => void, a: A, b: B): void;
+  <A, B, C>(work: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void;
 }
 
 /** The one synchronous delivery path of every stream without a scheduler. */

@@ -101,9 +101,16 @@ export class StreamCore implements Host, TransportEvents {
     else this.scheduler.schedule(work);
   }
 
-  deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void {
-    if (this.scheduler === undefined) deliverNow(work, a, b);
-    else this.scheduler.schedule(() => work(a, b));
+  deliverTo<A, B>(work: (a: A, b: B) => void, a: A, b: B): void;
+  deliverTo<A, B, C>(work: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void;
+  deliverTo(
+    work: (a: unknown, b: unknown, c: unknown) => void,
+    a: unknown,
+    b: unknown,
+    c?: unknown,
+  ): void {
+    if (this.scheduler === undefined) deliverNow(work, a, b, c);
+    else this.scheduler.schedule(() => work(a, b, c));
   }
 
   defer(work: () => void): void {

@@ -34,16 +34,8 @@ export class WriteSide extends SendPath<WriteOp> {
     if (this.#op !== null || !this.host.direct || !this.acceptSmall(src, n)) return false;
     this.host.useAsync();
     this.#settling += 1;
-    this.host.deliverTo((this.#onAccepted ??= this.#accepted.bind(this)), sub, n);
+    this.host.deliverTo(accepted, this, sub, n);
     return true;
-  }
-
-  /** Made on the first write taken by `acceptWhole`. */
-  #onAccepted: ((sub: Subscriber<number>, n: number) => void) | null = null;
-
-  #accepted(sub: Subscriber<number>, n: number): void {
-    nextAndComplete(sub, n);
-    this.resultDelivered();
   }
 
   /** Becomes the one operation; false when one is already there. */
@@ -214,6 +206,12 @@ export class WriteSide extends SendPath<WriteOp> {
     this.#settling -= 1;
     if (this.idle) this.host.writeSettled();
   }
+}
+
+/** Delivers the result of a write `acceptWhole` took (one function for every stream). */
+function accepted(side: WriteSide, sub: Subscriber<number>, n: number): void {
+  nextAndComplete(sub, n);
+  side.resultDelivered();
 }
 
 function ignore(): void {}
