@@ -7,7 +7,8 @@
  * sends `{ type: 'result', measurement }` over IPC, then exits. Throughput
  * measurements carry the child's CPU time of the measured run (`cpuMs`).
  * A `runs` job (`runs.ts`) makes several measured runs after the one warm-up
- * and sends them all, printing `RUN_MARK <i>` on stdout before each.
+ * (and, if asked, a young-generation collection instead of the full one) and
+ * sends them all, printing `RUN_MARK <i>` on stdout before each.
  */
 import { warmupConfig } from './config';
 import { RUN_MARK, type BenchContext, type Impl, type Measurement } from './types';
@@ -38,6 +39,8 @@ export type ChildJob =
       readonly impl: Impl;
       readonly ctx: BenchContext;
       readonly runs: number;
+      /** The collection after the warm-up: a full one (what the bench does) or a young-generation one. */
+      readonly gc?: 'full' | 'minor';
     };
 
 type Task = (ctx: BenchContext) => Promise<Measurement>;
@@ -72,7 +75,9 @@ async function main(): Promise<void> {
   const timed = job.kind !== 'memory';
   if (timed) {
     await task({ ...job.ctx, config: warmupConfig(job.ctx.config) });
-    (globalThis as { gc?: () => void }).gc?.();
+    const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc;
+    if (job.kind === 'runs' && job.gc === 'minor') gc?.({ type: 'minor' });
+    else gc?.();
   }
   const start = go();
   process.send?.({ type: 'ready' });

@@ -126,7 +126,7 @@ async function main(): Promise<number> {
     const dir = join(__dirname, 'results');
     writeJson(join(dir, 'latest.json'), report);
     writeSvg(join(dir, 'latest.svg'), report);
-    console.log(renderTable(report));
+    console.log(`Node ${process.version}, ${os.cpus().length} CPUs\n${renderTable(report)}`);
     console.log(`\nrx / raw (| = 1.0×, ^ = target)\n${ratioBars(report)}`);
     const agg = aggregateChart(report);
     if (agg) console.log(`\naggregate receive throughput\n${agg}`);
