@@ -6,9 +6,10 @@
  * `{ type: 'ready' }`, waits for `{ type: 'go' }`, runs the measured task and
  * sends `{ type: 'result', measurement }` over IPC, then exits. Throughput
  * measurements carry the child's CPU time of the measured run (`cpuMs`).
- * A `runs` job (`runs.ts`) makes several measured runs after the one warm-up
- * (and, if asked, a young-generation collection instead of the full one) and
- * sends them all, printing `RUN_MARK <i>` on stdout before each.
+ * A throughput job with `runs` (`runs.ts`) makes that many measured runs
+ * after the one warm-up (and, if asked, a young-generation collection instead
+ * of the full one) and sends them all, printing `RUN_MARK <i>` on stdout
+ * before each.
  */
 import { warmupConfig } from './config';
 import { RUN_MARK, type BenchContext, type Impl, type Measurement } from './types';
@@ -31,15 +32,9 @@ export type ChildJob =
       readonly id: string;
       readonly impl: Impl;
       readonly ctx: BenchContext;
-    }
-  /** `runs` measured runs of a throughput row after its warm-up, in one process. */
-  | {
-      readonly kind: 'runs';
-      readonly id: string;
-      readonly impl: Impl;
-      readonly ctx: BenchContext;
-      readonly runs: number;
-      /** The collection after the warm-up: a full one (what the bench does) or a young-generation one. */
+      /** Measured runs in this process (`runs.ts`); the bench makes one, and prints no marks. */
+      readonly runs?: number;
+      /** The collection after the warm-up: a full one (the bench's) or a young-generation one. */
       readonly gc?: 'full' | 'minor';
     };
 
@@ -72,25 +67,23 @@ function go(): Promise<void> {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
   const task = await taskOf(job);
-  const timed = job.kind !== 'memory';
-  if (timed) {
+  if (job.kind === 'throughput') {
     await task({ ...job.ctx, config: warmupConfig(job.ctx.config) });
     const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc;
-    if (job.kind === 'runs' && job.gc === 'minor') gc?.({ type: 'minor' });
+    if (job.gc === 'minor') gc?.({ type: 'minor' });
     else gc?.();
   }
   const start = go();
   process.send?.({ type: 'ready' });
   await start;
-  if (!timed) {
+  if (job.kind === 'memory') {
     const measurement = await task(job.ctx);
     process.send?.({ type: 'result', measurement }, () => process.exit(0));
     return;
   }
   const runs: Measurement[] = [];
-  const count = job.kind === 'runs' ? job.runs : 1;
-  for (let i = 0; i < count; i++) {
-    if (job.kind === 'runs') process.stdout.write(`${RUN_MARK} ${i}\n`);
+  for (let i = 0; i < (job.runs ?? 1); i++) {
+    if (job.runs !== undefined) process.stdout.write(`${RUN_MARK} ${i}\n`);
     runs.push(await timedRun(task, job.ctx));
   }
   process.send?.({ type: 'result', measurement: runs[0], runs }, () => process.exit(0));

@@ -17,12 +17,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { testCerts } from '../tools/certs';
-import type { ChildJob } from './child';
 import { makeConfig } from './config';
 import { fmt } from './format';
 import { startPeer } from './peer-client';
 import { allScenarios } from './scenarios';
-import { exited, forkBench, nextMessage } from './spawn';
+import { runThroughputRunsInChild } from './in-child';
 import { RUN_MARK, type BenchContext, type Impl, type Measurement } from './types';
 
 interface Args {
@@ -113,27 +112,21 @@ function countCompiles(child: ChildProcess): Compiles[] {
 }
 
 async function runSide(id: string, impl: Impl, ctx: BenchContext, args: Args): Promise<SideRuns> {
-  const job: ChildJob = { kind: 'runs', id, impl, ctx, runs: args.runs, gc: args.gc };
   const execArgv = [
-    '--expose-gc',
     ...(args.traceOpt ? ['--trace-opt'] : []),
     ...(args.traceDeopt ? ['--trace-deopt'] : []),
   ];
-  const child = forkBench('child.ts', [JSON.stringify(job)], execArgv, 'transpiled', 'pipe');
-  const compiles = countCompiles(child);
-  const drained = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()));
-  const timeoutMs = 600_000;
-  try {
-    await nextMessage(child, 'ready', timeoutMs);
-    const result = nextMessage<{ runs: Measurement[] }>(child, 'result', timeoutMs);
-    child.send({ type: 'go' });
-    const { runs } = await result;
-    await drained; // every stdout line counted
-    return { runs, compiles };
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill();
-    await exited(child);
-  }
+  let compiles: Compiles[] = [];
+  const readStdout = (child: ChildProcess): Promise<void> => {
+    compiles = countCompiles(child);
+    return new Promise((resolve) => child.stdout?.once('close', () => resolve()));
+  };
+  const job = { runs: args.runs, gc: args.gc };
+  const runs = await runThroughputRunsInChild(id, impl, ctx, job, 600_000, {
+    execArgv,
+    readStdout,
+  });
+  return { runs, compiles };
 }
 
 function cpuOf(m: Measurement): number {
