@@ -14,7 +14,9 @@ const PATH = process.env.RXSTREAM_PATH;
 const RUNS = 15;
 
 describe('frames() property over real streams', () => {
-  for (const factory of pairFactories().filter((f) => ['memory', 'tcp', 'tls'].includes(f.name))) {
+  for (const factory of pairFactories().filter((f) =>
+    ['memory', 'tcp', 'tcp (connectTCP)', 'tls'].includes(f.name),
+  )) {
     describe(`over ${factory.name}`, () => {
       beforeAll(() => factory.start());
       afterAll(() => factory.stop());

@@ -14,6 +14,7 @@ import {
   StreamState,
   connectTCP,
   lengthPrefixed,
+  lines,
   memoryPair,
   type Stream,
 } from '../../src';
@@ -177,5 +178,45 @@ describe('hardening: allocation failure while decoding frames', () => {
     } finally {
       await disposeRawPeer(p);
     }
+  });
+});
+
+describe('hardening: allocation failure while decoding lines out of a lent read buffer', () => {
+  let server: net.Server;
+  afterEach(async () => close(server));
+
+  it('no memory to join a line begun earlier: frames() and then the stream fail with OutOfMemory', async () => {
+    server = net.createServer();
+    await listen(server);
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const stream: Stream = await firstValueFrom(connectTCP(portOf(server), '127.0.0.1'));
+    const peer = await accepted;
+    peer.on('error', () => undefined);
+    const got: string[] = [];
+    const ended = new Promise<unknown>((resolve) =>
+      stream.frames(lines()).subscribe({ next: (l) => got.push(l), error: resolve }),
+    );
+    peer.write('first\nabc'); // 'abc' is copied out of the read buffer into a 4 KiB store
+    for (let i = 0; i < 500 && stream.bytesRead < 9; i += 1) {
+      await new Promise((r) => setTimeout(r, 2)); // loopback; only waits out a loaded machine
+    }
+    expect(got).toEqual(['first']);
+    const spy = failAllocationsAfter(0);
+    // The line goes on past the store: joining it needs memory, and so does giving it back.
+    peer.write(`${'x'.repeat(10_000)}\nnext\n`);
+    let e: unknown;
+    for (let i = 0; i < 500 && e === undefined; i += 1) {
+      await new Promise((r) => setTimeout(r, 2)); // loopback; only waits out a loaded machine
+      e = await Promise.race([ended, Promise.resolve(undefined)]);
+    }
+    spy.and.callThrough();
+    expect(StreamError.is(e) && e.status === Status.OutOfMemory).toBe(true);
+    expect(got).toEqual(['first']); // nothing after the hole
+    expect(stream.state).toBe(StreamState.Error);
+    await expectAsync(firstValueFrom(stream.reads$)).toBeRejectedWith(
+      jasmine.objectContaining({ status: Status.OutOfMemory }),
+    );
+    stream.destroy();
+    peer.destroy();
   });
 });

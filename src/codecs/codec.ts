@@ -164,6 +164,36 @@ export interface Codec<T> {
    * ```
    */
   encode(frame: T): Buffer;
+  /**
+   * True when no frame and no decoder state refers to the bytes `decode`
+   * and `finish` were given once they return: frames are strings, numbers,
+   * parsed objects or copies (`lines()` with a text encoding). The stream may
+   * then decode straight out of its socket's read buffer and copy only the
+   * bytes of an unfinished frame, instead of copying every received chunk
+   * into memory of its own first. Default false: frames may be views of the
+   * received bytes (zero-copy), which therefore must outlive the call.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { lines, type Codec } from 'rxstream';
+   *
+   * assert.equal(lines().independentFrames, true); // string lines copy their bytes
+   * assert.equal(lines({ encoding: 'buffer' }).independentFrames, false); // views
+   * // A codec whose frames are numbers keeps nothing of the bytes it read:
+   * const u32: Codec<number> = {
+   *   maxLength: 4,
+   *   independentFrames: true,
+   *   decoder: () => ({
+   *     decode: (bytes, start) =>
+   *       bytes.length - start < 4 ? null : { frame: bytes.readUInt32BE(start), consumed: 4 },
+   *   }),
+   *   encode: (n) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]),
+   * };
+   * assert.equal(u32.decoder().decode(Buffer.from([0, 0, 1, 0]), 0)?.frame, 256);
+   * ```
+   */
+  readonly independentFrames?: boolean;
 }
 
 /**

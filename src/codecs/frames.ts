@@ -21,6 +21,7 @@ import type { Subscriber } from 'rxjs';
 import { ChunksConsumer, type ChunkSink, type ReadSide } from '../internal/read-side';
 import { invalid } from '../errors';
 import { asOutOfMemory } from '../internal/alloc';
+import { copyOf } from '../internal/byte-queue';
 import { FRAME_OVERHEAD, frameTooLong, partialFrame, type Codec, type Decoder } from './codec';
 
 const EMPTY = Buffer.alloc(0);
@@ -28,8 +29,12 @@ const EMPTY = Buffer.alloc(0);
 /** Where leftover bytes go back to: the stream's read side (or a test kit's collector). */
 export interface GiveBack {
   unshift(chunk: Buffer): void;
+  /** Bytes could not be given back (no memory to copy them): the stream must fail. */
+  lost?(error: unknown): void;
 }
 const MIN_STORE = 4096;
+/** Bytes of a borrowed chunk first joined to a pending frame: a short line's worth and more. */
+const FIRST_BRIDGE = 256;
 
 /** A frames subscription as the read side's one consumer; its teardown gives bytes back. */
 export class FramesConsumer<T> extends ChunksConsumer {
@@ -73,6 +78,12 @@ export class FrameReader<T> implements ChunkSink {
   #start = 0;
   #store: Buffer | null = null;
   #used = 0;
+  /** Lent bytes being decoded (see `borrow`); its bytes from #borrowedAt on are not in #buf. */
+  #borrowed: Buffer | null = null;
+  #borrowedAt = 0;
+  /** A store no frame refers to (independent frames only): reused for a borrowed chunk's rest. */
+  #spare: Buffer | null = null;
+  readonly borrow: ((view: Buffer) => void) | undefined;
 
   constructor(sub: Subscriber<T>, codec: Codec<T>, side: GiveBack) {
     this.#sub = sub;
@@ -86,6 +97,7 @@ export class FrameReader<T> implements ChunkSink {
     this.#decoder = decoder;
     const max = codec.maxLength;
     this.#limit = typeof max === 'number' && max > 0 ? max + FRAME_OVERHEAD : FRAME_OVERHEAD;
+    this.borrow = codec.independentFrames === true ? (view) => this.#borrow(view) : undefined;
   }
 
   get closed(): boolean {
@@ -93,32 +105,7 @@ export class FrameReader<T> implements ChunkSink {
   }
 
   next(chunk: Buffer): void {
-    try {
-      this.#join(chunk);
-    } catch (error) {
-      // No memory to keep a partial frame with the next chunk: the frames cannot go on; the
-      // chunk goes back behind the partial frame (giveBack), so no byte is lost.
-      this.#unjoined = chunk;
-      this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
-      return;
-    }
-    const decoder = this.#decoder;
-    if (decoder === null) return; // (never: its subscriber errored at subscription)
-    const bytes = this.#buf;
-    while (this.#start < bytes.length) {
-      let found;
-      try {
-        found = decoder.decode(bytes, this.#start);
-      } catch (error) {
-        this.#sub.error(asOutOfMemory(error, 'the decoder ran out of memory'));
-        return;
-      }
-      if (found === null) break;
-      if (!this.#emit(found.frame, found.consumed)) return;
-    }
-    if (bytes.length - this.#start > this.#limit) {
-      this.#sub.error(frameTooLong('an unfinished', this.#limit));
-    }
+    if (this.#joinOrFail(chunk)) this.#decodeAll();
   }
 
   error(error: unknown): void {
@@ -147,17 +134,54 @@ export class FrameReader<T> implements ChunkSink {
 
   /** Gives every byte not yet in an emitted frame back to the front of the stream. */
   giveBack(): void {
-    const rest = this.#start < this.#buf.length ? this.#buf.subarray(this.#start) : EMPTY;
+    const buf = this.#buf;
+    const borrowed = this.#borrowed;
+    let rest = this.#start < buf.length ? buf.subarray(this.#start) : EMPTY;
+    // Lent bytes go back as copies: the transport reads into their memory again.
+    const after = borrowed !== null ? borrowed.subarray(this.#borrowedAt) : EMPTY;
     this.#buf = EMPTY;
     this.#start = 0;
     this.#store = null;
+    this.#spare = null;
+    this.#borrowed = null;
     const unjoined = this.#unjoined;
     this.#unjoined = null;
-    if (unjoined !== null) this.#side.unshift(unjoined);
+    try {
+      if (after.length > 0) this.#side.unshift(copyOf(after));
+      if (unjoined !== null) this.#side.unshift(unjoined); // (never borrowed memory)
+      if (rest.length > 0 && buf === borrowed) rest = copyOf(rest);
+    } catch (error) {
+      // No memory for the copies: those bytes are lost, so the stream must fail (OutOfMemory).
+      this.#side.lost?.(asOutOfMemory(error, 'no memory to give back unread bytes'));
+      return;
+    }
     this.#side.unshift(rest);
   }
 
   #unjoined: Buffer | null = null; // a chunk that could not be joined to #buf (no memory)
+
+  /** Decodes the frames in #buf[#start..]; false when the subscription ended. */
+  #decodeAll(): boolean {
+    const decoder = this.#decoder;
+    if (decoder === null) return false; // (never: its subscriber errored at subscription)
+    const bytes = this.#buf;
+    while (this.#start < bytes.length) {
+      let found;
+      try {
+        found = decoder.decode(bytes, this.#start);
+      } catch (error) {
+        this.#sub.error(asOutOfMemory(error, 'the decoder ran out of memory'));
+        return false;
+      }
+      if (found === null) break;
+      if (!this.#emit(found.frame, found.consumed)) return false;
+    }
+    if (bytes.length - this.#start > this.#limit) {
+      this.#sub.error(frameTooLong('an unfinished', this.#limit));
+      return false;
+    }
+    return true;
+  }
 
   /** Emits one frame; false when the subscription ended (its teardown gave the rest back). */
   #emit(frame: T, consumed: number): boolean {
@@ -170,6 +194,20 @@ export class FrameReader<T> implements ChunkSink {
     this.#start += consumed;
     this.#sub.next(frame);
     return !this.#sub.closed;
+  }
+
+  /** `#join`, or the subscription errors (no memory) with the chunk kept to give back; false then. */
+  #joinOrFail(chunk: Buffer): boolean {
+    try {
+      this.#join(chunk);
+      return true;
+    } catch (error) {
+      // No memory to keep a partial frame with the next chunk: the frames cannot go on; the
+      // chunk goes back behind the partial frame (giveBack), so no byte is lost.
+      this.#unjoined = chunk;
+      this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
+      return false;
+    }
   }
 
   /** Makes #buf[#start..] the pending bytes followed by `chunk` (the chunk itself when none). */
@@ -197,5 +235,78 @@ export class FrameReader<T> implements ChunkSink {
     this.#used = total;
     this.#buf = fresh.subarray(0, total);
     this.#start = 0;
+  }
+
+  /**
+   * Decodes bytes that live in the transport's read buffer (independent
+   * frames only): frames straight out of `view`, and what is left of it
+   * copied into a store before returning, so the buffer can be read into
+   * again. Bytes pending from earlier chunks are joined with just enough of
+   * `view` to finish their frame (see `#bridge`).
+   */
+  #borrow(view: Buffer): void {
+    this.#borrowed = view;
+    this.#borrowedAt = 0;
+    try {
+      const at = this.#buf.length > this.#start ? this.#bridge(view) : 0;
+      if (at >= 0) {
+        if (this.#store !== null) this.#spare = this.#store;
+        this.#store = null;
+        this.#buf = view;
+        this.#start = at;
+        this.#borrowedAt = view.length;
+        this.#decodeAll();
+      }
+    } finally {
+      if (this.#borrowed === view) this.#keepRest(view);
+      this.#borrowed = null;
+    }
+  }
+
+  /**
+   * Copies `view` into the pending bytes' store a piece at a time
+   * ({@link FIRST_BRIDGE} bytes or twice the pending bytes, doubling), decoding after each, until a
+   * frame ends inside `view`. Returns the offset in `view` to decode the
+   * rest from; -1 when all of `view` was joined or the subscription ended.
+   */
+  #bridge(view: Buffer): number {
+    let step = Math.max(FIRST_BRIDGE, 2 * (this.#buf.length - this.#start));
+    while (this.#borrowedAt < view.length) {
+      const end = Math.min(view.length, this.#borrowedAt + step);
+      try {
+        this.#join(view.subarray(this.#borrowedAt, end));
+      } catch (error) {
+        // As in next(); the piece is still part of the borrowed bytes giveBack copies back.
+        this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
+        return -1;
+      }
+      this.#borrowedAt = end;
+      const before = this.#buf.length - this.#start;
+      if (!this.#decodeAll()) return -1;
+      const left = this.#buf.length - this.#start;
+      // Every byte left came from `view`: go on from `view` itself.
+      if (left < before && left <= end) return end - left;
+      step *= 2;
+    }
+    return -1;
+  }
+
+  /** After a borrow: the bytes still pending from `view` move into memory of our own. */
+  #keepRest(view: Buffer): void {
+    if (this.#buf !== view) return; // joined into a store, or given back
+    const left = view.length - this.#start;
+    const from = this.#start;
+    this.#buf = EMPTY; // never left pointing into the read buffer, even without memory
+    this.#start = 0;
+    if (left === 0) return;
+    let store = this.#spare;
+    this.#spare = null;
+    if (store === null || store.length < left) {
+      store = Buffer.allocUnsafe(Math.max(left, MIN_STORE)); // may throw: the read side fails then
+    }
+    view.copy(store, 0, from);
+    this.#store = store;
+    this.#used = left;
+    this.#buf = store.subarray(0, left);
   }
 }

@@ -120,6 +120,7 @@ export function lines(options: LinesOptions = {}): Codec<string | Buffer> {
   const suffix = Buffer.from(ending === '\r\n' ? '\r\n' : '\n', 'latin1');
   return {
     maxLength,
+    independentFrames: encoding !== 'buffer', // text lines are copies; 'buffer' lines are views
     decoder: () => new LineDecoder<string | Buffer>(config),
     encode: (line: string | Buffer) => encodeLine(line, encoding, suffix, config),
   };

@@ -19,6 +19,13 @@ export interface ChunkSink {
   next(chunk: Buffer): void;
   error(error: unknown): void;
   complete(): void;
+  /**
+   * Present on a sink that can take bytes it must not keep: the chunk lives
+   * in the transport's read buffer, so whatever of it the sink needs after
+   * returning it copies first (a frames decoder of `independentFrames`).
+   * The read side then lends it reads without copying them out.
+   */
+  readonly borrow?: ((view: Buffer) => void) | undefined;
 }
 
 /** A `reads$` subscription: every chunk, in order. */

@@ -138,6 +138,12 @@ export class ReadSide {
     const keepMin = capacity >>> 1;
     const direct = this.#directSubscriber();
     if (direct !== null) {
+      if (direct.borrow !== undefined) {
+        // It copies what it keeps before returning (a frames decoder of independent frames).
+        this.bytes += view.length;
+        direct.borrow(view);
+        return 'free';
+      }
       const large = view.length >= keepMin;
       const chunk = large && mayKeep ? view : copyOf(view);
       this.bytes += view.length;
@@ -266,6 +272,11 @@ export class ReadSide {
     this.#ownQueue().unshift(chunk);
     this.bytes -= chunk.length;
     this.#queued(wasEmpty);
+  }
+
+  /** A consumer could not give bytes back (no memory to copy them out): the stream fails. */
+  lost(error: unknown): void {
+    this.#host.fail(error);
   }
 
   tryRead(buf: Uint8Array, max: number): TryResult {

@@ -28,8 +28,32 @@ export interface FramesScenario {
   steps: Step[];
 }
 
+/**
+ * Text lines (`lines({ encoding: 'latin1' })`, independent frames: decoded
+ * out of a lending socket's read buffer) with each frame turned back into
+ * the Buffer of its bytes, so the scenario compares them as it does the rest.
+ */
+function latin1Lines(): Codec<Buffer> {
+  const text = lines({ encoding: 'latin1', ending: '\n' });
+  return {
+    maxLength: text.maxLength,
+    independentFrames: text.independentFrames,
+    decoder: () => {
+      const d = text.decoder();
+      return {
+        decode: (bytes, start) => {
+          const found = d.decode(bytes, start);
+          return found && { frame: Buffer.from(found.frame, 'latin1'), consumed: found.consumed };
+        },
+      };
+    },
+    encode: (frame) => text.encode(frame.toString('latin1')),
+  };
+}
+
 const codecArb: fc.Arbitrary<Codec<Buffer>> = fc.oneof(
   fc.constant(lines({ encoding: 'buffer', ending: '\n' })),
+  fc.constant(latin1Lines()),
   fc
     .constantFrom<LengthHeader>(1, 2, 4, 'varint')
     .map((header) => lengthPrefixed({ header, maxLength: header === 1 ? 255 : 4096 })),
