@@ -26,8 +26,16 @@ export function readerOf(socket: Socket): LendingReader | undefined {
   return (socket as LendingSocket)[kReader];
 }
 
-/** Size of a read buffer: what Node's own read path allocates per read. */
+/** Size of the shared read buffer: what Node's own read path allocates per read. */
 const READ_BUFFER = 64 * 1024;
+/**
+ * Size of a socket's own read buffer (bulk kept by the consumer): four
+ * reads' worth of Node's, so a transfer makes a quarter of the reads,
+ * callbacks and chunks. `reads$` of 1 GiB on Node 24 (`npm run bench --
+ * --only=tcp-recv`): CPU 0.82-0.88x raw `'data'` at 128-256 KiB against
+ * 0.93-0.99x at 64 KiB; 1 MiB measured worse (more partial reads, copied).
+ */
+const OWN_BUFFER = 256 * 1024;
 /**
  * Bytes of large reads that a consumer held on to (kept, or had to have
  * copied) past which a socket may get buffers of its own: more than one
@@ -55,14 +63,15 @@ let shared: Buffer | null = null;
  * consumer holds on to bulk (more than {@link TO_OWN_AFTER} bytes of large
  * reads, as `reads$` of a transfer does) and a read filled its buffer (the
  * kernel has more), the next read goes into a new buffer of the socket's
- * own, which the stream keeps without a copy. Only then: such a buffer is
- * made a read ahead, and one that waits for data (a read that did not fill
- * its buffer, many sockets taking turns) outlives a young-generation GC; at
- * 1,000 streams those doubled the GC time of raw Node's path. A read that
- * does not fill a socket's own buffer is copied out at its size and the
- * buffer kept for the next read, so a chunk never holds more memory than its
- * bytes; at most {@link WAIT_BUDGET} of such buffers (all sockets together)
- * wait for data, each given up at the next read, a detach or a close.
+ * own ({@link OWN_BUFFER}), which the stream keeps without a copy. Only
+ * then: such a buffer is made a read ahead, and one that waits for data (a
+ * read that did not fill its buffer, many sockets taking turns) outlives a
+ * young-generation GC; at 1,000 streams those doubled the GC time of raw
+ * Node's path. A read that does not fill a socket's own buffer is copied out
+ * at its size and the buffer kept for the next read, so a chunk never holds
+ * more memory than its bytes; at most {@link WAIT_BUDGET} of such buffers
+ * (all sockets together) wait for data, each given up at the next read, a
+ * detach or a close.
  */
 export class LendingReader {
   /** The buffer of this socket's own for the next read, or null for the shared one. */
@@ -104,7 +113,7 @@ export class LendingReader {
       // A partial read is copied out (exactly its size) and its buffer read into again: kept,
       // it would pin the whole buffer for fewer bytes.
       const mine = buf === this.own;
-      this.#settle(this.#target.onLend(view, mine && n === buf.length), n, mine);
+      this.#settle(this.#target.onLend(view, mine && n === buf.length), n, mine, n === buf.length);
     }
   }
 
@@ -114,12 +123,11 @@ export class LendingReader {
   release(): void {
     if (!this.#waits) return;
     this.#waits = false;
-    waiting -= READ_BUFFER;
+    waiting -= OWN_BUFFER;
   }
 
   /** Picks the buffer of the next read from what the stream did with this one. */
-  #settle(outcome: LendOutcome, n: number, mine: boolean): void {
-    const full = n === READ_BUFFER;
+  #settle(outcome: LendOutcome, n: number, mine: boolean, full: boolean): void {
     if (outcome === 'free') {
       if (++this.#letGo >= TO_SHARED_AFTER) this.#held = 0;
     } else {
@@ -129,13 +137,13 @@ export class LendingReader {
     if (this.#held > TO_OWN_AFTER && full) {
       // The last one is the stream's now, unless it was copied out: then it is reused.
       // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
-      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(READ_BUFFER);
+      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(OWN_BUFFER);
     } else if (mine && outcome !== 'kept' && this.#held > TO_OWN_AFTER && waiting < WAIT_BUDGET) {
       // Copied out of its own buffer by a partial read: dropping the buffer would waste it
       // (at 10-100 streams that doubled the bytes allocated per byte received, and with them
       // the mark-compacts V8 runs for external memory). It waits for the next read, within
       // a budget of such buffers.
-      waiting += READ_BUFFER;
+      waiting += OWN_BUFFER;
       this.#waits = true;
     } else {
       this.own = null;
@@ -143,8 +151,8 @@ export class LendingReader {
   }
 }
 
-/** Bytes of buffers of their own that sockets may wait for data with (see #settle). */
-const WAIT_BUDGET = 2 * 1024 * 1024;
+/** Bytes of buffers of their own that sockets may wait for data with (see #settle): 16 buffers. */
+const WAIT_BUDGET = 16 * OWN_BUFFER;
 let waiting = 0;
 
 /**
