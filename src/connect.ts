@@ -12,7 +12,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { withSignal } from './adapters/abort';
 import { invalid, toStreamError } from './errors';
 import { opened } from './node-socket/opened';
-import { connectLending } from './socket-transport';
+import { TLS_LENDS, connectLending, connectLendingTLS } from './socket-transport';
 import { wrapTCP } from './tcp';
 import { wrapTLS } from './tls';
 import type { Stream, StreamOptions } from './stream';
@@ -129,6 +129,12 @@ export function connectTCP(
  * `servername` is given (`tls.connect` sends none unless told; https, curl and
  * this do), so a virtual-hosted server picks the right certificate.
  *
+ * The session is the library's own, so on Node it reads as
+ * {@link connectTCP}'s sockets do, through `onread` into the shared buffer:
+ * no allocation per TLS record for `tryRead`/`read` loops; a `reads$`
+ * consumer gets each record (up to 16 KiB) copied out exactly. Given an
+ * existing connection (`tlsOptions.socket`), it reads through `'data'`.
+ *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
  * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
  *
@@ -161,7 +167,11 @@ export function connectTLS(
     ...tlsOptions,
   };
   return connector(
-    () => tls.connect(settings),
+    // Over a socket of the caller's, Node ignores `onread`: such a session reads through 'data'.
+    () =>
+      TLS_LENDS && settings.socket === undefined
+        ? connectLendingTLS(settings)
+        : tls.connect(settings),
     'secureConnect',
     (s) => {
       if (settings.rejectUnauthorized === false && trace.enabled) {

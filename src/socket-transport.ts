@@ -10,7 +10,7 @@ import { StreamKind } from './status';
 import { NodeSocketControl } from './node-socket/control';
 import { readerOf } from './node-socket/lending';
 
-export { connectLending } from './node-socket/lending';
+export { connectLending, connectLendingTLS, TLS_LENDS } from './node-socket/lending';
 import type {
   LendOutcome,
   RenegotiateOptions,

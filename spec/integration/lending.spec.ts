@@ -1,13 +1,29 @@
 /**
- * Streams made by `connectTCP`/`connectIPC` read through Node's `onread`
- * into a reused buffer (see `LendingReader`). These specs hold on to what
- * they are given and check it afterwards: a buffer reused while a chunk
- * still pointed into it would show up here as changed bytes.
+ * Streams made by `connectTCP`/`connectIPC`/`connectTLS` read through
+ * Node's `onread` into a reused buffer (see `LendingReader`). These specs
+ * hold on to what they are given and check it afterwards: a buffer reused
+ * while a chunk still pointed into it would show up here as changed bytes.
+ * They run over TCP, over TLS (one read per TLS record, up to 16 KiB), and
+ * over TLS on a connection of the caller's (`tlsOptions.socket`: Node
+ * ignores `onread` there, so that one reads through `'data'`).
  */
+import { once } from 'node:events';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { Status, connectTCP, type Stream } from '../../src';
-import { Cleanup, MiB, chunkSizes, listenOn, prng, randomBytes, runSeed, sha256 } from './support';
+import { Status, connectTCP, connectTLS, type Stream } from '../../src';
+import {
+  Cleanup,
+  MiB,
+  chunkSizes,
+  clientTls,
+  listenOn,
+  prng,
+  randomBytes,
+  runSeed,
+  sha256,
+  tlsServer,
+} from './support';
 
 /** Writes `payload` to `socket` in `sizes`, yielding to the event loop between pieces; then ends it. */
 async function writeInPieces(socket: net.Socket, payload: Buffer, sizes: number[]): Promise<void> {
@@ -21,92 +37,126 @@ async function writeInPieces(socket: net.Socket, payload: Buffer, sizes: number[
   socket.end();
 }
 
-describe('streams the library connects (reads lent from a reused buffer)', () => {
-  const clean = new Cleanup();
-  afterEach(() => clean.run());
+interface Connected {
+  stream: Stream;
+  peer: net.Socket;
+}
 
-  async function connected(readBufferSize?: number): Promise<{ stream: Stream; peer: net.Socket }> {
-    const server = clean.server(net.createServer({ allowHalfOpen: true }));
-    const port = await listenOn(server);
-    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const stream = clean.stream(
-      await firstValueFrom(connectTCP(port, '127.0.0.1', { readBufferSize })),
-    );
-    return { stream, peer: clean.socket(await accepted) };
-  }
+/** How a case connects: a stream the library made, and the raw socket of its peer. */
+type Via = (clean: Cleanup, readBufferSize?: number) => Promise<Connected>;
 
-  it('reads$ chunks kept until the end are unchanged, small and large ones alike', async () => {
-    const seed = runSeed();
-    const rand = prng(seed);
-    const payload = randomBytes(rand, 4 * MiB);
-    const sizes: number[] = [];
-    for (let left = payload.length; left > 0; left -= sizes[sizes.length - 1]) {
-      const max = rand() < 0.5 ? 512 : 160 * 1024; // half small pieces, half large
-      sizes.push(Math.min(left, 1 + Math.floor(rand() * max)));
-    }
-    const { stream, peer } = await connected();
-    const held = lastValueFrom(stream.reads$.pipe(toArray()));
-    await writeInPieces(peer, payload, sizes);
-    const chunks = await held;
-    const received = Buffer.concat(chunks);
-    expect(received.length).withContext(`seed ${seed}`).toBe(payload.length);
-    expect(sha256(received)).withContext(`seed ${seed}`).toBe(sha256(payload));
-    // Both ways a read leaves the buffer were taken: copied out (small) and handed on (large).
-    expect(chunks.some((c) => c.length < 16 * 1024)).toBeTrue();
-    expect(chunks.some((c) => c.length >= 32 * 1024)).toBeTrue();
-  });
+const overTCP: Via = async (clean, readBufferSize) => {
+  const server = clean.server(net.createServer({ allowHalfOpen: true }));
+  const port = await listenOn(server);
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const stream = clean.stream(
+    await firstValueFrom(connectTCP(port, '127.0.0.1', { readBufferSize })),
+  );
+  return { stream, peer: clean.socket(await accepted) };
+};
 
-  it('bytes queued behind a slow tryRead reader survive the reads after them', async () => {
-    const seed = runSeed();
-    const rand = prng(seed);
-    const payload = randomBytes(rand, 2 * MiB);
-    const { stream, peer } = await connected(256 * 1024);
-    const sent = writeInPieces(peer, payload, chunkSizes(rand, payload.length, 100 * 1024));
-    const out = Buffer.alloc(payload.length + 1);
-    let got = 0;
-    for (;;) {
-      // A few bytes at a time, one event-loop turn apart: the queue backs up to its bound.
-      const want = Math.min(out.length - got, 1 + Math.floor(rand() * 48 * 1024));
-      const r = stream.tryRead(out.subarray(got), want);
-      if (r.status === Status.StreamClosed) break;
-      expect(r.status).withContext(`seed ${seed}`).toBe(Status.OK);
-      got += r.bytes;
-      await new Promise((resolve) => setTimeout(resolve, r.bytes === 0 ? 1 : 0));
-    }
-    await sent;
-    expect(got).withContext(`seed ${seed}`).toBe(payload.length);
-    expect(sha256(out.subarray(0, got)))
-      .withContext(`seed ${seed}`)
-      .toBe(sha256(payload));
-  });
+function overTLS(ownSocket: boolean): Via {
+  return async (clean, readBufferSize) => {
+    const { server, port } = await tlsServer(clean);
+    const accepted = once(server, 'secureConnection') as Promise<[tls.TLSSocket]>;
+    const socket = ownSocket ? undefined : net.connect(port, '127.0.0.1');
+    if (socket !== undefined) clean.socket(socket);
+    const options = clientTls(port, socket === undefined ? {} : { socket });
+    const stream = clean.stream(await firstValueFrom(connectTLS(options, { readBufferSize })));
+    const [peer] = await accepted;
+    return { stream, peer: clean.socket(peer) };
+  };
+}
 
-  it('switching from tryRead to reads$ and back keeps every byte in order', async () => {
-    const seed = runSeed();
-    const rand = prng(seed);
-    const payload = randomBytes(rand, 3 * MiB);
-    const { stream, peer } = await connected(128 * 1024);
-    const sent = writeInPieces(peer, payload, chunkSizes(rand, payload.length, 90 * 1024));
-    const parts: Buffer[] = [];
-    let ended = false;
-    while (!ended) {
-      if (rand() < 0.5) {
-        const buf = Buffer.alloc(1 + Math.floor(rand() * 80 * 1024));
-        const r = stream.tryRead(buf);
-        if (r.status === Status.StreamClosed) ended = true;
-        else if (r.bytes > 0) parts.push(buf.subarray(0, r.bytes));
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      } else {
-        // Held, not copied: a later read into a reused buffer must not change them.
-        const taken = await lastValueFrom(
-          stream.reads$.pipe(take(1 + Math.floor(rand() * 4)), toArray()),
-        );
-        parts.push(...taken);
-        ended = taken.length === 0; // reads$ completed at the peer's end
+const VIAS: ReadonlyArray<[string, Via, number]> = [
+  // [name, connect, the largest chunk a read can hand on]
+  ['tcp', overTCP, 256 * 1024],
+  ['tls', overTLS(true), 16 * 1024],
+  ['tls over a socket of the caller', overTLS(false), 16 * 1024],
+];
+
+for (const [name, via, largestRead] of VIAS) {
+  describe(`streams the library connects (reads lent from a reused buffer): ${name}`, () => {
+    const clean = new Cleanup();
+    afterEach(() => clean.run());
+
+    const connected = (readBufferSize?: number): Promise<Connected> => via(clean, readBufferSize);
+
+    it('reads$ chunks kept until the end are unchanged, small and large ones alike', async () => {
+      const seed = runSeed();
+      const rand = prng(seed);
+      const payload = randomBytes(rand, 4 * MiB);
+      const sizes: number[] = [];
+      for (let left = payload.length; left > 0; left -= sizes[sizes.length - 1]) {
+        const max = rand() < 0.5 ? 512 : 160 * 1024; // half small pieces, half large
+        sizes.push(Math.min(left, 1 + Math.floor(rand() * max)));
       }
-    }
-    await sent;
-    const received = Buffer.concat(parts);
-    expect(received.length).withContext(`seed ${seed}`).toBe(payload.length);
-    expect(sha256(received)).withContext(`seed ${seed}`).toBe(sha256(payload));
+      const { stream, peer } = await connected();
+      const held = lastValueFrom(stream.reads$.pipe(toArray()));
+      await writeInPieces(peer, payload, sizes);
+      const chunks = await held;
+      const received = Buffer.concat(chunks);
+      expect(received.length).withContext(`seed ${seed}`).toBe(payload.length);
+      expect(sha256(received)).withContext(`seed ${seed}`).toBe(sha256(payload));
+      // Both ways a read leaves the buffer were taken: copied out (small) and handed on (large;
+      // over TLS, a whole record).
+      expect(chunks.some((c) => c.length < 16 * 1024)).toBeTrue();
+      expect(chunks.some((c) => c.length >= Math.min(32 * 1024, largestRead))).toBeTrue();
+      expect(chunks.every((c) => c.length <= largestRead)).toBeTrue();
+    });
+
+    it('bytes queued behind a slow tryRead reader survive the reads after them', async () => {
+      const seed = runSeed();
+      const rand = prng(seed);
+      const payload = randomBytes(rand, 2 * MiB);
+      const { stream, peer } = await connected(256 * 1024);
+      const sent = writeInPieces(peer, payload, chunkSizes(rand, payload.length, 100 * 1024));
+      const out = Buffer.alloc(payload.length + 1);
+      let got = 0;
+      for (;;) {
+        // A few bytes at a time, one event-loop turn apart: the queue backs up to its bound.
+        const want = Math.min(out.length - got, 1 + Math.floor(rand() * 48 * 1024));
+        const r = stream.tryRead(out.subarray(got), want);
+        if (r.status === Status.StreamClosed) break;
+        expect(r.status).withContext(`seed ${seed}`).toBe(Status.OK);
+        got += r.bytes;
+        await new Promise((resolve) => setTimeout(resolve, r.bytes === 0 ? 1 : 0));
+      }
+      await sent;
+      expect(got).withContext(`seed ${seed}`).toBe(payload.length);
+      expect(sha256(out.subarray(0, got)))
+        .withContext(`seed ${seed}`)
+        .toBe(sha256(payload));
+    });
+
+    it('switching from tryRead to reads$ and back keeps every byte in order', async () => {
+      const seed = runSeed();
+      const rand = prng(seed);
+      const payload = randomBytes(rand, 3 * MiB);
+      const { stream, peer } = await connected(128 * 1024);
+      const sent = writeInPieces(peer, payload, chunkSizes(rand, payload.length, 90 * 1024));
+      const parts: Buffer[] = [];
+      let ended = false;
+      while (!ended) {
+        if (rand() < 0.5) {
+          const buf = Buffer.alloc(1 + Math.floor(rand() * 80 * 1024));
+          const r = stream.tryRead(buf);
+          if (r.status === Status.StreamClosed) ended = true;
+          else if (r.bytes > 0) parts.push(buf.subarray(0, r.bytes));
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        } else {
+          // Held, not copied: a later read into a reused buffer must not change them.
+          const taken = await lastValueFrom(
+            stream.reads$.pipe(take(1 + Math.floor(rand() * 4)), toArray()),
+          );
+          parts.push(...taken);
+          ended = taken.length === 0; // reads$ completed at the peer's end
+        }
+      }
+      await sent;
+      const received = Buffer.concat(parts);
+      expect(received.length).withContext(`seed ${seed}`).toBe(payload.length);
+      expect(sha256(received)).withContext(`seed ${seed}`).toBe(sha256(payload));
+    });
   });
-});
+}

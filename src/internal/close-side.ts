@@ -103,6 +103,7 @@ export class CloseSide {
         } else sub.error(toStreamError(error, 'TLS renegotiation failed'));
       });
     });
+    core.read.reconsiderFlow(); // the handshake must be read, reader or not (see ReadSide)
     return () => {
       if (this.#renegotiation === sub) this.#renegotiation = null;
     };

@@ -408,9 +408,20 @@ export class ReadSide {
     this.#checkDrained();
   }
 
+  /** Whether the transport should read changed outside the read side (a renegotiation began). */
+  reconsiderFlow(): void {
+    this.#updateFlow();
+  }
+
   #updateFlow(): void {
+    // A renegotiation's handshake comes in with the bytes: a session that reads through `onread`
+    // reads nothing while paused, so it keeps reading (within the bound) until it is done.
     const interested =
-      this.#consumer !== null || this.#watchers.size > 0 || this.#armed || this.#lingering;
+      this.#consumer !== null ||
+      this.#watchers.size > 0 ||
+      this.#armed ||
+      this.#lingering ||
+      this.#host.transport.renegotiating;
     const want =
       interested &&
       (this.queue.length < this.#limit || this.#lingering) &&

@@ -1,12 +1,15 @@
 /**
- * Reading the library's own sockets through Node's `onread` option:
- * {@link connectLending} and its {@link LendingReader}, which lends each
- * read to the socket's transport (see `SocketTransport`).
+ * Reading the library's own sockets and TLS sessions through Node's
+ * `onread` option: {@link connectLending}, {@link connectLendingTLS} and
+ * their {@link LendingReader}, which lends each read to the socket's
+ * transport (see `SocketTransport`).
  *
  * @module
  */
 import * as net from 'node:net';
 import type { NetConnectOpts, Socket } from 'node:net';
+import * as tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { copyOf } from '../internal/byte-queue';
 import { isAllocationFailure } from '../internal/alloc';
 import type { LendOutcome } from '../transport';
@@ -205,13 +208,40 @@ const onreadWithoutThis = typeof process.versions.bun === 'string';
  * closure over its reader.
  */
 export function connectLending(options: NetConnectOpts): Socket {
+  return lendingSocket((onread) => net.connect({ ...options, onread }));
+}
+
+/**
+ * Whether `tls.connect` here reads a session through `onread`: Node's does
+ * (one callback per TLS record, up to 16 KiB, into the buffer given, where
+ * `'data'` allocates a fresh buffer for each record); Bun and Deno are left
+ * on `'data'`, which they are tested with.
+ */
+export const TLS_LENDS = typeof process.versions.bun !== 'string' && !('Deno' in globalThis);
+
+/**
+ * `tls.connect` for sessions the library owns, reading through a
+ * {@link LendingReader} as {@link connectLending}'s sockets do. Only for a
+ * session over a connection of its own: with `options.socket` Node ignores
+ * `onread` and the bytes come as `'data'` (so that takes plain `tls.connect`).
+ */
+export function connectLendingTLS(options: tls.ConnectionOptions): TLSSocket {
+  return lendingSocket((onread) => {
+    // Documented for tls.connect (Node 15.1+), not in @types/node's ConnectionOptions.
+    const withOnread: tls.ConnectionOptions & { onread: net.OnReadOpts } = { ...options, onread };
+    return tls.connect(withOnread);
+  });
+}
+
+/** Makes a socket with `open`, reading through a new {@link LendingReader}. */
+function lendingSocket<S extends Socket>(open: (onread: net.OnReadOpts) => S): S {
   // Made here, where a failure is the connect's error (OutOfMemory), not in a socket callback.
   shared ??= Buffer.allocUnsafe(READ_BUFFER);
   const reader = new LendingReader();
   const onread: net.OnReadOpts = onreadWithoutThis
     ? { buffer: lendBuffer, callback: (n, buf) => readInto(reader, n, buf) }
     : SHARED_ONREAD;
-  const socket = net.connect({ ...options, onread }) as LendingSocket;
-  socket[kReader] = reader;
+  const socket = open(onread);
+  (socket as LendingSocket)[kReader] = reader;
   return socket;
 }
