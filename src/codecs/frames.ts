@@ -78,9 +78,13 @@ export class FrameReader<T> implements ChunkSink {
   #start = 0;
   #store: Buffer | null = null;
   #used = 0;
-  /** Lent bytes being decoded (see `borrow`); its bytes from #borrowedAt on are not in #buf. */
+  /**
+   * The chunk being decoded in place (see `#inPlace`): lent (`borrow`) or
+   * owned (`next`); its bytes from #borrowedAt on are not in #buf.
+   */
   #borrowed: Buffer | null = null;
   #borrowedAt = 0;
+  #lent = false; // whether #borrowed is lent memory (copied to be kept)
   /** A store no frame refers to (independent frames only): reused for a borrowed chunk's rest. */
   #spare: Buffer | null = null;
   readonly borrow: ((view: Buffer) => void) | undefined;
@@ -105,7 +109,14 @@ export class FrameReader<T> implements ChunkSink {
   }
 
   next(chunk: Buffer): void {
-    if (this.#joinOrFail(chunk)) this.#decodeAll();
+    if (this.#buf.length > this.#start) {
+      this.#inPlace(chunk, false);
+      return;
+    }
+    this.#buf = chunk;
+    this.#start = 0;
+    this.#store = null;
+    this.#decodeAll();
   }
 
   error(error: unknown): void {
@@ -137,28 +148,25 @@ export class FrameReader<T> implements ChunkSink {
     const buf = this.#buf;
     const borrowed = this.#borrowed;
     let rest = this.#start < buf.length ? buf.subarray(this.#start) : EMPTY;
-    // Lent bytes go back as copies: the transport reads into their memory again.
-    const after = borrowed !== null ? borrowed.subarray(this.#borrowedAt) : EMPTY;
+    let after = borrowed !== null ? borrowed.subarray(this.#borrowedAt) : EMPTY;
+    const lent = borrowed !== null && this.#lent;
     this.#buf = EMPTY;
     this.#start = 0;
     this.#store = null;
     this.#spare = null;
     this.#borrowed = null;
-    const unjoined = this.#unjoined;
-    this.#unjoined = null;
     try {
-      if (after.length > 0) this.#side.unshift(copyOf(after));
-      if (unjoined !== null) this.#side.unshift(unjoined); // (never borrowed memory)
-      if (rest.length > 0 && buf === borrowed) rest = copyOf(rest);
+      // Lent bytes go back as copies: the transport reads into their memory again.
+      if (lent && after.length > 0) after = copyOf(after);
+      if (lent && rest.length > 0 && buf === borrowed) rest = copyOf(rest);
     } catch (error) {
       // No memory for the copies: those bytes are lost, so the stream must fail (OutOfMemory).
       this.#side.lost?.(asOutOfMemory(error, 'no memory to give back unread bytes'));
       return;
     }
+    if (after.length > 0) this.#side.unshift(after);
     this.#side.unshift(rest);
   }
-
-  #unjoined: Buffer | null = null; // a chunk that could not be joined to #buf (no memory)
 
   /** Decodes the frames in #buf[#start..]; false when the subscription ended. */
   #decodeAll(): boolean {
@@ -196,20 +204,6 @@ export class FrameReader<T> implements ChunkSink {
     return !this.#sub.closed;
   }
 
-  /** `#join`, or the subscription errors (no memory) with the chunk kept to give back; false then. */
-  #joinOrFail(chunk: Buffer): boolean {
-    try {
-      this.#join(chunk);
-      return true;
-    } catch (error) {
-      // No memory to keep a partial frame with the next chunk: the frames cannot go on; the
-      // chunk goes back behind the partial frame (giveBack), so no byte is lost.
-      this.#unjoined = chunk;
-      this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
-      return false;
-    }
-  }
-
   /** Makes #buf[#start..] the pending bytes followed by `chunk` (the chunk itself when none). */
   #join(chunk: Buffer): void {
     const left = this.#buf.length - this.#start;
@@ -241,24 +235,36 @@ export class FrameReader<T> implements ChunkSink {
    * Decodes bytes that live in the transport's read buffer (independent
    * frames only): frames straight out of `view`, and what is left of it
    * copied into a store before returning, so the buffer can be read into
-   * again. Bytes pending from earlier chunks are joined with just enough of
-   * `view` to finish their frame (see `#bridge`).
+   * again.
    */
   #borrow(view: Buffer): void {
-    this.#borrowed = view;
+    this.#inPlace(view, true);
+  }
+
+  /**
+   * Decodes `chunk` where it is: bytes pending from earlier chunks are joined
+   * with just enough of it to finish their frame (see `#bridge`), and the
+   * frames after that are decoded straight out of it, so a frame split
+   * between reads costs a copy of that frame, not of the whole next chunk.
+   * A lent chunk's rest then moves into memory of ours (`#keepRest`).
+   */
+  #inPlace(chunk: Buffer, lent: boolean): void {
+    this.#borrowed = chunk;
     this.#borrowedAt = 0;
+    this.#lent = lent;
     try {
-      const at = this.#buf.length > this.#start ? this.#bridge(view) : 0;
+      const at = this.#buf.length > this.#start ? this.#bridge(chunk) : 0;
       if (at >= 0) {
-        if (this.#store !== null) this.#spare = this.#store;
+        // A store no frame refers to (independent frames) serves the next rest.
+        if (lent && this.#store !== null) this.#spare = this.#store;
         this.#store = null;
-        this.#buf = view;
+        this.#buf = chunk;
         this.#start = at;
-        this.#borrowedAt = view.length;
+        this.#borrowedAt = chunk.length;
         this.#decodeAll();
       }
     } finally {
-      if (this.#borrowed === view) this.#keepRest(view);
+      if (lent && this.#borrowed === chunk) this.#keepRest(chunk);
       this.#borrowed = null;
     }
   }
@@ -276,7 +282,8 @@ export class FrameReader<T> implements ChunkSink {
       try {
         this.#join(view.subarray(this.#borrowedAt, end));
       } catch (error) {
-        // As in next(); the piece is still part of the borrowed bytes giveBack copies back.
+        // No memory to keep a partial frame with the next bytes: the frames cannot go on; the
+        // piece is still part of the chunk's bytes giveBack puts back, so no byte is lost.
         this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
         return -1;
       }
