@@ -32,13 +32,18 @@ export function readerOf(socket: Socket): LendingReader | undefined {
 /** Size of the shared read buffer: what Node's own read path allocates per read. */
 const READ_BUFFER = 64 * 1024;
 /**
- * Size of a socket's own read buffer (bulk kept by the consumer): four
- * reads' worth of Node's, so a transfer makes a quarter of the reads,
- * callbacks and chunks. `reads$` of 1 GiB on Node 24 (`npm run bench --
- * --only=tcp-recv`): CPU 0.82-0.88x raw `'data'` at 128-256 KiB against
- * 0.93-0.99x at 64 KiB; 1 MiB measured worse (more partial reads, copied).
+ * Sizes of a socket's own read buffer (bulk kept by the consumer), adapted
+ * to what the kernel has at each read, as Netty's adaptive receive buffer
+ * is: from Node's 64 KiB, doubling after a read that filled it, halving after
+ * one that filled less than half. A transfer reads 256 KiB at a time (a
+ * quarter of the reads, callbacks and chunks: `reads$` of 1 GiB on Node 24,
+ * `npm run bench -- --only=tcp-recv`, CPU 0.82-0.88x raw `'data'` against
+ * 0.93-0.99x at 64 KiB; 1 MiB measured worse, with more partial reads); a
+ * socket among a thousand, whose reads find less, stays near 64 KiB instead
+ * of making a big buffer for a read it then copies out.
  */
-const OWN_BUFFER = 256 * 1024;
+const OWN_MIN = READ_BUFFER;
+const OWN_MAX = 256 * 1024;
 /**
  * Bytes of large reads that a consumer held on to (kept, or had to have
  * copied) past which a socket may get buffers of its own: more than one
@@ -62,11 +67,12 @@ let shared: Buffer | null = null;
  * read is lent to the stream (`TransportEvents.lend`).
  *
  * A socket reads into the {@link shared} buffer; the stream copies what it
- * keeps, so `tryRead`/`read` loops allocate nothing per read. When a
+ * keeps, so `tryRead`/`read` loops allocate nothing per read (a consumer
+ * that keeps bulk keeps a full one, and the shared buffer is replaced). When a
  * consumer holds on to bulk (more than {@link TO_OWN_AFTER} bytes of large
  * reads, as `reads$` of a transfer does) and a read filled its buffer (the
  * kernel has more), the next read goes into a new buffer of the socket's
- * own ({@link OWN_BUFFER}), which the stream keeps without a copy. Only
+ * own ({@link OWN_MIN}-{@link OWN_MAX}), which the stream keeps without a copy. Only
  * then: such a buffer is made a read ahead, and one that waits for data (a
  * read that did not fill its buffer, many sockets taking turns) outlives a
  * young-generation GC; at 1,000 streams those doubled the GC time of raw
@@ -81,6 +87,7 @@ export class LendingReader {
   own: Buffer | null = null;
   #held = 0; // bytes of large reads the consumer held on to lately
   #letGo = 0; // reads in a row the consumer let go of
+  #ownSize = OWN_MIN; // size of the next buffer of its own (see OWN_MIN)
   #target: LendTarget | null = null;
   #early: Buffer[] | null = null; // bytes read before the transport started (copied, in order)
 
@@ -116,17 +123,23 @@ export class LendingReader {
       // A partial read is copied out (exactly its size) and its buffer read into again: kept,
       // it would pin the whole buffer for fewer bytes.
       const mine = buf === this.own;
-      this.#settle(this.#target.onLend(view, mine && n === buf.length), n, mine, n === buf.length);
+      const full = n === buf.length;
+      // A full read of the shared buffer for a consumer that keeps bulk is kept as it is too,
+      // with a fresh shared buffer for the reads after it: the allocation a copy needs, without
+      // the copy (many sockets taking turns read into the shared buffer most of the time).
+      const fresh = !mine && full && this.#held > TO_OWN_AFTER ? allocateOrNull(READ_BUFFER) : null;
+      const outcome = this.#target.onLend(view, full && (mine || fresh !== null));
+      if (fresh !== null && outcome === 'kept') shared = fresh;
+      this.#settle(outcome, n, mine, full);
     }
   }
 
-  #waits = false; // whether `own` is counted in `waiting`
+  #counted = 0; // bytes of `own` counted in `waiting`
 
   /** Takes `own` out of `waiting` (its read came, or the socket is done). */
   release(): void {
-    if (!this.#waits) return;
-    this.#waits = false;
-    waiting -= OWN_BUFFER;
+    waiting -= this.#counted;
+    this.#counted = 0;
   }
 
   /** Picks the buffer of the next read from what the stream did with this one. */
@@ -137,25 +150,40 @@ export class LendingReader {
       this.#held += n;
       this.#letGo = 0;
     }
+    if (mine) {
+      const size = this.#ownSize;
+      if (full) this.#ownSize = Math.min(OWN_MAX, size * 2);
+      else if (n < size >>> 1) this.#ownSize = Math.max(OWN_MIN, size >>> 1);
+    }
+    const own = this.own;
     if (this.#held > TO_OWN_AFTER && full) {
       // The last one is the stream's now, unless it was copied out: then it is reused.
       // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
-      if (this.own === null || outcome === 'kept') this.own = allocateOrNull(OWN_BUFFER);
-    } else if (mine && outcome !== 'kept' && this.#held > TO_OWN_AFTER && waiting < WAIT_BUDGET) {
+      if (own === null || outcome === 'kept' || own.length !== this.#ownSize) {
+        this.own = allocateOrNull(this.#ownSize);
+      }
+    } else if (
+      mine &&
+      own !== null &&
+      own.length <= this.#ownSize && // one bigger than reads find now is given up
+      outcome !== 'kept' &&
+      this.#held > TO_OWN_AFTER &&
+      waiting < WAIT_BUDGET
+    ) {
       // Copied out of its own buffer by a partial read: dropping the buffer would waste it
       // (at 10-100 streams that doubled the bytes allocated per byte received, and with them
       // the mark-compacts V8 runs for external memory). It waits for the next read, within
       // a budget of such buffers.
-      waiting += OWN_BUFFER;
-      this.#waits = true;
+      waiting += own.length;
+      this.#counted = own.length;
     } else {
       this.own = null;
     }
   }
 }
 
-/** Bytes of buffers of their own that sockets may wait for data with (see #settle): 16 buffers. */
-const WAIT_BUDGET = 16 * OWN_BUFFER;
+/** Bytes of buffers of their own that sockets may wait for data with (see #settle). */
+const WAIT_BUDGET = 4 * 1024 * 1024;
 let waiting = 0;
 
 /**
