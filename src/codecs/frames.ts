@@ -222,7 +222,7 @@ export class FrameReader<T> implements ChunkSink {
       return;
     }
     const size = Math.max(total, Math.min(2 * total, this.#limit), MIN_STORE);
-    const fresh = Buffer.allocUnsafe(size); // at least 4 KiB: never from the pool
+    const fresh = Buffer.allocUnsafe(size); // under half of Buffer.poolSize: from Node's pool
     this.#buf.copy(fresh, 0, this.#start);
     chunk.copy(fresh, left);
     this.#store = fresh;
