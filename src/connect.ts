@@ -136,7 +136,8 @@ export function connectTCP(
  * existing connection (`tlsOptions.socket`), it reads through `'data'`.
  *
  * Errors: `TLSError` (code 1) for a failed handshake (bad certificate, name
- * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port.
+ * mismatch, version), `SysError` for a failed connection, `Invalid` for a bad port
+ * or a `tlsOptions.onread` (the stream reads the session itself).
  *
  * @example
  * ```ts runnable
@@ -188,6 +189,7 @@ export function connectTLS(
     },
     () =>
       (tlsOptions.port === undefined ? null : portProblem(tlsOptions.port)) ??
+      onreadProblem(tlsOptions) ??
       socketOptionsProblem(options) ??
       streamOptionsProblem(options),
     options?.signal,
@@ -259,6 +261,18 @@ export function portProblem(port: unknown): string | null {
     return `port must be an integer 0-65535, got the string '${port}'${hint}`;
   }
   return `port must be an integer 0-65535, got ${describe(port)}`;
+}
+
+/**
+ * Why `tlsOptions` cannot be used: an `onread` of the caller's would take
+ * every byte before the stream saw it (`tls.connect` gives the session's
+ * bytes to `onread` instead of `'data'`); the stream reads the session itself.
+ */
+function onreadProblem(tlsOptions: tls.ConnectionOptions): string | null {
+  if (!('onread' in tlsOptions) || (tlsOptions as { onread?: unknown }).onread === undefined) {
+    return null;
+  }
+  return 'tlsOptions.onread is not for connectTLS: the stream reads the session itself (use reads$ or tryRead)';
 }
 
 /** Why `host` is not a host name or address (an options object in its place, say), or null. */

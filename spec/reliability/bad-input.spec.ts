@@ -301,6 +301,16 @@ describe('bad options and factory arguments', () => {
   }
 });
 
+describe('connectTLS options that would take the bytes from the stream', () => {
+  it('errors Invalid (code 3) for tlsOptions.onread, naming it, and opens no connection', async () => {
+    const onread = { buffer: Buffer.alloc(16), callback: () => true };
+    const options = { port: 1, host: '127.0.0.1', onread } as tls.ConnectionOptions;
+    const e = await errorOf(connectTLS(options));
+    expect([e.status, e.code]).toEqual([Status.Invalid, ErrorCode.Invalid]);
+    expect(e.message).toContain('onread');
+  });
+});
+
 describe('wrong sockets for createTCP and createTLS', () => {
   let baseline = 0;
   let server: net.Server;
