@@ -269,9 +269,7 @@ export function portProblem(port: unknown): string | null {
  * bytes to `onread` instead of `'data'`); the stream reads the session itself.
  */
 function onreadProblem(tlsOptions: tls.ConnectionOptions): string | null {
-  if (!('onread' in tlsOptions) || (tlsOptions as { onread?: unknown }).onread === undefined) {
-    return null;
-  }
+  if ((tlsOptions as { onread?: unknown }).onread === undefined) return null;
   return 'tlsOptions.onread is not for connectTLS: the stream reads the session itself (use reads$ or tryRead)';
 }
 
