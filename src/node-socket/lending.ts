@@ -129,7 +129,11 @@ export class LendingReader {
       // the copy (many sockets taking turns read into the shared buffer most of the time).
       const fresh = !mine && full && this.#held > TO_OWN_AFTER ? allocateOrNull(READ_BUFFER) : null;
       const outcome = this.#target.onLend(view, full && (mine || fresh !== null));
-      if (fresh !== null && outcome === 'kept') shared = fresh;
+      if (fresh !== null) {
+        // Not kept after all (copied out): it is the next read's buffer of its own (see #settle).
+        if (outcome === 'kept') shared = fresh;
+        else if (fresh.length === this.#ownSize) this.own = fresh;
+      }
       this.#settle(outcome, n, mine, full);
     }
   }
