@@ -33,7 +33,7 @@ export interface GiveBack {
   lost?(error: unknown): void;
 }
 const MIN_STORE = 4096;
-/** Bytes of a borrowed chunk first joined to a pending frame: a short line's worth and more. */
+/** Bytes of an in-place chunk first joined to a pending frame: a short line's worth and more. */
 const FIRST_BRIDGE = 256;
 
 /** A frames subscription as the read side's one consumer; its teardown gives bytes back. */
@@ -80,12 +80,12 @@ export class FrameReader<T> implements ChunkSink {
   #used = 0;
   /**
    * The chunk being decoded in place (see `#inPlace`): lent (`borrow`) or
-   * owned (`next`); its bytes from #borrowedAt on are not in #buf.
+   * owned (`next`); its bytes from #inPlaceAt on are not in #buf.
    */
-  #borrowed: Buffer | null = null;
-  #borrowedAt = 0;
-  #lent = false; // whether #borrowed is lent memory (copied to be kept)
-  /** A store no frame refers to (independent frames only): reused for a borrowed chunk's rest. */
+  #inPlaceChunk: Buffer | null = null;
+  #inPlaceAt = 0;
+  #lent = false; // whether #inPlaceChunk is lent memory (copied to be kept)
+  /** A store no frame refers to (independent frames only): reused for a lent chunk's rest. */
   #spare: Buffer | null = null;
   readonly borrow: ((view: Buffer) => void) | undefined;
 
@@ -146,19 +146,19 @@ export class FrameReader<T> implements ChunkSink {
   /** Gives every byte not yet in an emitted frame back to the front of the stream. */
   giveBack(): void {
     const buf = this.#buf;
-    const borrowed = this.#borrowed;
+    const chunk = this.#inPlaceChunk;
     let rest = this.#start < buf.length ? buf.subarray(this.#start) : EMPTY;
-    let after = borrowed !== null ? borrowed.subarray(this.#borrowedAt) : EMPTY;
-    const lent = borrowed !== null && this.#lent;
+    let after = chunk !== null ? chunk.subarray(this.#inPlaceAt) : EMPTY;
+    const lent = chunk !== null && this.#lent;
     this.#buf = EMPTY;
     this.#start = 0;
     this.#store = null;
     this.#spare = null;
-    this.#borrowed = null;
+    this.#inPlaceChunk = null;
     try {
       // Lent bytes go back as copies: the transport reads into their memory again.
       if (lent && after.length > 0) after = copyOf(after);
-      if (lent && rest.length > 0 && buf === borrowed) rest = copyOf(rest);
+      if (lent && rest.length > 0 && buf === chunk) rest = copyOf(rest);
     } catch (error) {
       // No memory for the copies: those bytes are lost, so the stream must fail (OutOfMemory).
       this.#side.lost?.(asOutOfMemory(error, 'no memory to give back unread bytes'));
@@ -249,8 +249,8 @@ export class FrameReader<T> implements ChunkSink {
    * A lent chunk's rest then moves into memory of ours (`#keepRest`).
    */
   #inPlace(chunk: Buffer, lent: boolean): void {
-    this.#borrowed = chunk;
-    this.#borrowedAt = 0;
+    this.#inPlaceChunk = chunk;
+    this.#inPlaceAt = 0;
     this.#lent = lent;
     try {
       const at = this.#buf.length > this.#start ? this.#bridge(chunk) : 0;
@@ -260,12 +260,12 @@ export class FrameReader<T> implements ChunkSink {
         this.#store = null;
         this.#buf = chunk;
         this.#start = at;
-        this.#borrowedAt = chunk.length;
+        this.#inPlaceAt = chunk.length;
         this.#decodeAll();
       }
     } finally {
-      if (lent && this.#borrowed === chunk) this.#keepRest(chunk);
-      this.#borrowed = null;
+      if (lent && this.#inPlaceChunk === chunk) this.#keepRest(chunk);
+      this.#inPlaceChunk = null;
     }
   }
 
@@ -277,17 +277,17 @@ export class FrameReader<T> implements ChunkSink {
    */
   #bridge(view: Buffer): number {
     let step = Math.max(FIRST_BRIDGE, 2 * (this.#buf.length - this.#start));
-    while (this.#borrowedAt < view.length) {
-      const end = Math.min(view.length, this.#borrowedAt + step);
+    while (this.#inPlaceAt < view.length) {
+      const end = Math.min(view.length, this.#inPlaceAt + step);
       try {
-        this.#join(view.subarray(this.#borrowedAt, end));
+        this.#join(view.subarray(this.#inPlaceAt, end));
       } catch (error) {
         // No memory to keep a partial frame with the next bytes: the frames cannot go on; the
         // piece is still part of the chunk's bytes giveBack puts back, so no byte is lost.
         this.#sub.error(asOutOfMemory(error, 'no memory for the partial frame'));
         return -1;
       }
-      this.#borrowedAt = end;
+      this.#inPlaceAt = end;
       const before = this.#buf.length - this.#start;
       if (!this.#decodeAll()) return -1;
       const left = this.#buf.length - this.#start;
