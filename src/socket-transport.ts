@@ -264,6 +264,11 @@ export class SocketTransport implements Transport {
     return this.#events?.lend(view, mayKeep) ?? 'free';
   }
 
+  /** A caller's buffer to read the next bytes into (see `TransportEvents.readBuffer`), or null. */
+  nextBuffer(): Buffer | null {
+    return this.#events?.readBuffer?.() ?? null;
+  }
+
   /**
    * The peer's end of stream. An RST queued behind data before the socket
    * read reaches Node as EOF (libuv reads the data, then 0): on TCP the

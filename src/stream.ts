@@ -7,6 +7,7 @@ import { Observable, tap } from 'rxjs';
 import type { Status } from './status';
 import type { Transport, RenegotiateOptions } from './transport';
 import { ChunksConsumer, IntoConsumer } from './internal/read-side';
+import { ReadsIntoSink } from './internal/reads-into';
 import { CloseOp, DataOp, FlushOp } from './internal/write-side';
 import { StreamCore, trace } from './internal/stream-core';
 import { lengthFor, trusted } from './internal/validate';
@@ -99,6 +100,49 @@ export class Stream extends StreamSyncMode {
     return (this.#reads$ ??= new Observable<Buffer>((sub) =>
       this.#core.attachRead(new ChunksConsumer(sub, this.#core.read)),
     ));
+  }
+
+  /**
+   * Continuous reading into one buffer of yours, Node's `onread` as an
+   * observable: each emission `n` says the stream's next `n` bytes are in
+   * `buf[0..n)` until your `next` returns. Use or copy them there, as an
+   * `onread` callback does (an async step in between would see them
+   * overwritten). On sockets the library makes (`connectTCP`, `connectTLS`,
+   * `connectIPC`), the socket reads straight into `buf`: no copy, no
+   * allocation per read. Elsewhere each chunk is copied into it.
+   *
+   * A read-side operation, like `reads$`: one at a time, completes at the
+   * peer's end of stream and on `close()`/`destroy()`, and errors with
+   * `StreamError` on a fatal error (code 1) or when refused (code 3: not a
+   * non-empty Uint8Array, a busy read side, a destroyed stream). It errors
+   * with `Invalid` if `buf` is detached (transferred) while subscribed.
+   * Unsubscribing loses nothing: what was not emitted is read next.
+   *
+   * **The buffer is the stream's while subscribed, and for one read more.**
+   * The socket may already be reading into `buf` when you unsubscribe. The
+   * next bytes then land in it before the stream copies them for the next
+   * reader. Give a stream one buffer for its life (as `onread` does), or
+   * reuse the buffer only after the stream has ended or been destroyed.
+   *
+   * @example
+   * ```ts
+   * const buf = Buffer.allocUnsafe(64 * 1024);
+   * let total = 0;
+   * stream.readsInto(buf).subscribe({
+   *   next: (n) => (total += n), // buf[0..n) holds the bytes until this returns
+   *   complete: () => console.log(`${total} bytes`),
+   * });
+   * ```
+   */
+  readsInto(buf: Uint8Array): Observable<number> {
+    return new Observable<number>((sub) => {
+      const n = lengthFor(buf, undefined, 'max');
+      if (typeof n === 'string') return this.#core.refuse(sub, n);
+      const side = this.#core.read;
+      return this.#core.attachRead(
+        new ChunksConsumer(new ReadsIntoSink(sub, trusted(buf), side), side),
+      );
+    });
   }
 
   /**

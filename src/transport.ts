@@ -68,6 +68,22 @@ export interface TransportEvents {
    */
   lend(view: Buffer, mayKeep: boolean): LendOutcome;
   /**
+   * Where the consumer wants the next bytes, for a transport that chooses
+   * each read's buffer (as Node's `onread` does): a `readsInto` caller's
+   * buffer, or null (read into your own). A transport that reads into it
+   * lends the bytes as a view of it from offset 0 (`lend(view, false)`); the
+   * stream emits them without a copy when they arrive. Ask again before every
+   * read; optional for transports, which may ignore it.
+   *
+   * @example
+   * ```ts
+   * declare const events: TransportEvents;
+   * declare const own: Buffer; // the transport's read buffer
+   * const next: Buffer = events.readBuffer?.() ?? own; // read the next bytes into `next`
+   * ```
+   */
+  readBuffer?(): Buffer | null;
+  /**
    * The peer's end of stream (FIN, or TLS close_notify).
    *
    * @example

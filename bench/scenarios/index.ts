@@ -15,7 +15,7 @@ import { slowConsumer } from './slow-consumer';
 import { smallRequestScenario } from './small-request';
 import { smallTryWrites, smallWrites, smallWritesFlat, smallWritesFlat100k } from './small-writes';
 import { tcpRecv } from './tcp-recv';
-import { tcpRecvInto, tcpRecvIntoData } from './tcp-recv-into';
+import { tcpReadsInto, tcpRecvInto, tcpRecvIntoData } from './tcp-recv-into';
 import { tcpSend, tcpSendFlat } from './tcp-send';
 import { tlsRecv, tlsSend } from './tls-bulk';
 
@@ -25,6 +25,7 @@ export function allScenarios(config: BenchConfig): Scenario[] {
     tcpRecv,
     tcpRecvInto,
     tcpRecvIntoData,
+    tcpReadsInto,
     tcpSend,
     tcpSendFlat,
     smallWrites,

@@ -1,6 +1,6 @@
 /**
- * Bulk TCP receive into a caller buffer: `tryRead` loop against `net`
- * `onread` buffer reuse, and against `socket.on('data')`.
+ * Bulk TCP receive into a caller buffer: a `tryRead` loop, and `readsInto`,
+ * against `net` `onread` buffer reuse, and against `socket.on('data')`.
  */
 import * as net from 'node:net';
 import { HOST, encodeRequest } from '../protocol';
@@ -72,6 +72,23 @@ async function rx(ctx: BenchContext): Promise<Measurement> {
   });
 }
 
+/** `readsInto(buf)`: the count of each read, the bytes in `buf` (Node's `onread` as an observable). */
+async function rxReadsInto(ctx: BenchContext): Promise<Measurement> {
+  const bytes = ctx.config.bulkBytes;
+  const buf = Buffer.allocUnsafe(INTO_BUFFER);
+  return withStream(connectRx(ctx.ports.source), async (stream) => {
+    const t0 = now();
+    stream.tryWrite(encodeRequest(bytes));
+    let got = 0;
+    await new Promise<void>((resolve, reject) => {
+      stream
+        .readsInto(buf)
+        .subscribe({ next: (n) => (got += n), complete: resolve, error: reject });
+    });
+    return byteRate(got, elapsedSince(t0), bytes);
+  });
+}
+
 /** The scenario. */
 export const tcpRecvInto: Scenario = {
   id: 'tcp-recv-into',
@@ -94,4 +111,16 @@ export const tcpRecvIntoData: Scenario = {
   target: () => ({ kind: 'ratio-at-least', min: 1.5 }),
   raw: rawDataReceive,
   rx,
+};
+
+/** `readsInto` (the caller's buffer lent to the socket) against the same raw `onread`. */
+export const tcpReadsInto: Scenario = {
+  id: 'tcp-readsinto',
+  title: 'TCP receive into caller buffer: readsInto vs onread',
+  unit: 'MiB/s',
+  higherIsBetter: true,
+  byteRate: true,
+  target: () => ({ kind: 'ratio-at-least', min: 0.9 }),
+  raw,
+  rx: rxReadsInto,
 };

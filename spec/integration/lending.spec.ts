@@ -3,77 +3,13 @@
  * Node's `onread` into a reused buffer (see `LendingReader`). These specs
  * hold on to what they are given and check it afterwards: a buffer reused
  * while a chunk still pointed into it would show up here as changed bytes.
- * They run over TCP, over TLS (one read per TLS record, up to 16 KiB), and
- * over TLS on a connection of the caller's (`tlsOptions.socket`: Node
- * ignores `onread` there, so that one reads through `'data'`).
+ * They run over each connection of `library-sockets.ts` (over TLS, one read
+ * per TLS record, up to 16 KiB).
  */
-import { once } from 'node:events';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { Status, connectTCP, connectTLS, type Stream } from '../../src';
-import {
-  Cleanup,
-  MiB,
-  chunkSizes,
-  clientTls,
-  listenOn,
-  prng,
-  randomBytes,
-  runSeed,
-  sha256,
-  tlsServer,
-} from './support';
-
-/** Writes `payload` to `socket` in `sizes`, yielding to the event loop between pieces; then ends it. */
-async function writeInPieces(socket: net.Socket, payload: Buffer, sizes: number[]): Promise<void> {
-  let at = 0;
-  for (const n of sizes) {
-    const piece = payload.subarray(at, at + n);
-    at += n;
-    if (!socket.write(piece)) await new Promise((resolve) => socket.once('drain', resolve));
-    else await new Promise((resolve) => setImmediate(resolve));
-  }
-  socket.end();
-}
-
-interface Connected {
-  stream: Stream;
-  peer: net.Socket;
-}
-
-/** How a case connects: a stream the library made, and the raw socket of its peer. */
-type Via = (clean: Cleanup, readBufferSize?: number) => Promise<Connected>;
-
-const overTCP: Via = async (clean, readBufferSize) => {
-  const server = clean.server(net.createServer({ allowHalfOpen: true }));
-  const port = await listenOn(server);
-  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const stream = clean.stream(
-    await firstValueFrom(connectTCP(port, '127.0.0.1', { readBufferSize })),
-  );
-  return { stream, peer: clean.socket(await accepted) };
-};
-
-function overTLS(ownSocket: boolean): Via {
-  return async (clean, readBufferSize) => {
-    const { server, port } = await tlsServer(clean);
-    const accepted = once(server, 'secureConnection') as Promise<[tls.TLSSocket]>;
-    const socket = ownSocket ? undefined : net.connect(port, '127.0.0.1');
-    if (socket !== undefined) clean.socket(socket);
-    const options = clientTls(port, socket === undefined ? {} : { socket });
-    const stream = clean.stream(await firstValueFrom(connectTLS(options, { readBufferSize })));
-    const [peer] = await accepted;
-    return { stream, peer: clean.socket(peer) };
-  };
-}
-
-const VIAS: ReadonlyArray<[string, Via, number]> = [
-  // [name, connect, the largest chunk a read can hand on]
-  ['tcp', overTCP, 256 * 1024],
-  ['tls', overTLS(true), 16 * 1024],
-  ['tls over a socket of the caller', overTLS(false), 16 * 1024],
-];
+import { lastValueFrom, take, toArray } from 'rxjs';
+import { Status } from '../../src';
+import { Cleanup, MiB, chunkSizes, prng, randomBytes, runSeed, sha256 } from './support';
+import { VIAS, writeInPieces, type Connected } from './library-sockets';
 
 for (const [name, via, largestRead] of VIAS) {
   describe(`streams the library connects (reads lent from a reused buffer): ${name}`, () => {

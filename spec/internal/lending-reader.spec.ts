@@ -19,6 +19,7 @@ function keeper(): { reader: LendingReader; kept: Buffer[] } {
       kept.push(mayKeep ? view : Buffer.from(view));
       return mayKeep ? 'kept' : 'copied';
     },
+    nextBuffer: () => null,
   });
   return { reader, kept };
 }

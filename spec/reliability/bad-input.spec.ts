@@ -100,11 +100,21 @@ async function expectIntactTransfer(a: Stream, b: Stream): Promise<void> {
   expect(Buffer.concat(await got).toString()).toBe(payload.toString());
 }
 
+/** Calls that take a buffer and no length. */
+const BUFFER_ONLY_CALLS: [string, Call][] = [
+  ['readsInto', (s, b) => ({ obs: s.readsInto(b as Uint8Array) })],
+];
+
 /** The argument rows: (name, call, buffer, length). */
-function argumentRows(calls: [string, Call][]): [string, Call, () => unknown, unknown][] {
+function argumentRows(
+  calls: [string, Call][],
+  bufferOnly: [string, Call][] = [],
+): [string, Call, () => unknown, unknown][] {
   const rows: [string, Call, () => unknown, unknown][] = [];
-  for (const [name, call] of calls) {
+  for (const [name, call] of [...calls, ...bufferOnly]) {
     for (const [what, buf] of BAD_BUFFERS) rows.push([`${name}(${what})`, call, buf, undefined]);
+  }
+  for (const [name, call] of calls) {
     for (const [what, n] of BAD_LENGTHS) {
       rows.push([`${name}(buf, ${what} length)`, call, () => Buffer.alloc(16), n]);
     }
@@ -118,7 +128,7 @@ function matrixOver(
   sample: number,
 ): void {
   describe(`bad arguments over ${name}`, () => {
-    const reads = argumentRows(READ_CALLS).filter((_, i) => i % sample === 0);
+    const reads = argumentRows(READ_CALLS, BUFFER_ONLY_CALLS).filter((_, i) => i % sample === 0);
     const writes = argumentRows(WRITE_CALLS).filter((_, i) => i % sample === 0);
     for (const [label, call, buf, n] of reads) {
       it(`refuses ${label} with Invalid, and the stream still reads every byte`, async () => {
@@ -179,6 +189,7 @@ describe('bad states (memory)', () => {
       a.close(),
       a.renegotiate(),
       a.reads$,
+      a.readsInto(buf),
     ]) {
       const e = await errorOf(obs);
       expect([e.status, e.code]).toEqual([Status.Invalid, ErrorCode.Invalid]);
@@ -232,7 +243,11 @@ describe('bad states (memory)', () => {
     expect(a.tryWrite(Buffer.from('x')).status).toBe(Status.Invalid);
     expect(a.shutdownWrite()).toBe(Status.Invalid);
     const pendingRead = lastValueFrom(b.read(Buffer.alloc(64)));
-    const readRefusals = [errorOf(b.read(Buffer.alloc(4))), errorOf(b.reads$)];
+    const readRefusals = [
+      errorOf(b.read(Buffer.alloc(4))),
+      errorOf(b.reads$),
+      errorOf(b.readsInto(Buffer.alloc(4))),
+    ];
     expect(b.tryRead(Buffer.alloc(4)).status).toBe(Status.Invalid);
     for (const e of await Promise.all([...writeRefusals, ...readRefusals])) {
       expect([e.status, e.code]).toEqual([Status.Invalid, ErrorCode.Invalid]);

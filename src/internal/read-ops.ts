@@ -1,6 +1,6 @@
 /**
  * The operations a {@link ReadSide} runs, one at a time: a `reads$` (or
- * frames) subscription and a pending `read()`; and the answer of the
+ * frames, or `readsInto`) subscription and a pending `read()`; and the answer of the
  * try-once calls.
  *
  * @module
@@ -26,6 +26,12 @@ export interface ChunkSink {
    * The read side then lends it reads without copying them out.
    */
   readonly borrow?: ((view: Buffer) => void) | undefined;
+  /**
+   * Present on a sink that reads into a caller's buffer (`readsInto`): the
+   * transport may read the next bytes straight into it and lend them to
+   * `borrow` as a view of it (see `TransportEvents.readBuffer`).
+   */
+  readonly into?: Buffer | null;
 }
 
 /** A `reads$` subscription: every chunk, in order. */

@@ -160,6 +160,11 @@ export class ReadSide {
     return outcome;
   }
 
+  /** A `readsInto` caller's buffer the transport may read the next bytes into (see `ChunkSink.into`), or null. */
+  intoBuffer(): Buffer | null {
+    return this.#directSubscriber()?.into ?? null;
+  }
+
   /** The `reads$` subscriber a chunk goes straight to (nothing queued, no scheduler), or null. */
   #directSubscriber(): ChunkSink | null {
     const consumer = this.#consumer;

@@ -136,6 +136,10 @@ export class StreamCore implements Host, TransportEvents {
     return this.read.onLend(view, mayKeep, view.buffer.byteLength);
   }
 
+  readBuffer(): Buffer | null {
+    return this.read.intoBuffer();
+  }
+
   sent(): void {
     this.#activity?.sent();
   }

@@ -22,6 +22,8 @@ type LendingSocket = Socket & { [kReader]?: LendingReader };
 export interface LendTarget {
   /** One read; `mayKeep` when its buffer is the socket's own, which the stream may keep. */
   onLend(view: Buffer, mayKeep: boolean): LendOutcome;
+  /** A caller's buffer to read the next bytes into (`readsInto`), or null. */
+  nextBuffer(): Buffer | null;
 }
 
 /** The reader of a socket made by {@link connectLending}, or undefined. */
@@ -114,9 +116,31 @@ export class LendingReader {
     }
   }
 
+  #caller: Buffer | null = null; // the caller's buffer the last read went into, or null
+
+  /**
+   * The buffer of the next read: a caller's (`readsInto`: the stream emits
+   * the read without a copy), else this socket's own, else null (shared).
+   */
+  next(): Buffer | null {
+    const caller = this.#target?.nextBuffer() ?? null;
+    this.#caller = caller;
+    if (caller === null) return this.own;
+    this.release(); // a buffer of its own would wait as long as the caller reads
+    this.own = null;
+    return caller;
+  }
+
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
     const view = n === buf.length ? buf : buf.subarray(0, n); // a full read needs no new view
+    if (buf === this.#caller) {
+      // Into a caller's buffer: never kept (it is theirs), and nothing to learn from for ours.
+      this.#caller = null;
+      if (this.#target === null) this.#keepEarly(view);
+      else this.#target.onLend(view, false);
+      return;
+    }
     this.release();
     if (this.#target === null) this.#keepEarly(view);
     else {
@@ -222,7 +246,7 @@ function lendingRead(this: Socket, n: number, buf: Uint8Array): boolean {
 
 function readInto(reader: LendingReader, n: number, buf: Uint8Array): boolean {
   reader.read(n, buf as Buffer);
-  nextBuffer = reader.own;
+  nextBuffer = reader.next();
   return true; // the stream pauses the socket itself (readStop) when it must
 }
 
