@@ -108,15 +108,17 @@ export class Stream extends StreamSyncMode {
    * `buf[0..n)` until your `next` returns. Use or copy them there, as an
    * `onread` callback does (an async step in between would see them
    * overwritten). On sockets the library makes (`connectTCP`, `connectTLS`,
-   * `connectIPC`), the socket reads straight into `buf`: no copy, no
-   * allocation per read. Elsewhere each chunk is copied into it.
+   * `connectIPC`), the socket reads straight into `buf`: no copy, and no
+   * read buffer per read. Elsewhere each chunk is copied into it.
    *
    * A read-side operation, like `reads$`: one at a time, completes at the
    * peer's end of stream and on `close()`/`destroy()`, and errors with
    * `StreamError` on a fatal error (code 1) or when refused (code 3: not a
-   * non-empty Uint8Array, a busy read side, a destroyed stream). It errors
-   * with `Invalid` if `buf` is detached (transferred) while subscribed.
-   * Unsubscribing loses nothing: what was not emitted is read next.
+   * non-empty Uint8Array, a busy read side, a destroyed stream).
+   * Unsubscribing loses nothing: what was not emitted is read next. Do not
+   * transfer (detach) `buf` while subscribed: where the socket reads into
+   * it, that is as unsafe as with `onread`; elsewhere the next chunk errors
+   * the subscription with `Invalid`, consuming nothing.
    *
    * **The buffer is the stream's while subscribed, and for one read more.**
    * The socket may already be reading into `buf` when you unsubscribe. The
