@@ -2,7 +2,8 @@
  * A class's booleans packed as bits of one number field: one slot per
  * object instead of one each (thousands of streams each carry several).
  * The classes keep private accessors over these, so every use reads as a
- * boolean.
+ * boolean; `ReadSide`, with six, reads its bits through `#is(flag)` and
+ * `#set(flag, on)` instead of six accessor pairs.
  *
  * @module
  */

@@ -45,7 +45,7 @@ export class ReadSide {
   #hole: StreamError | null = null;
   #consumer: ReadConsumer | null = null;
   #watchers: Set<Subscriber<void>> = NO_WATCHERS; // a real Set on first watch
-  #flags = 0; // eof, drainedTold, armed, lingering, flowing, pumpPending (accessors below)
+  #flags = 0; // the bits above (EOF…), read through #is and #set
   readonly #host: Host;
   readonly #limit: number;
 
@@ -54,41 +54,13 @@ export class ReadSide {
     this.#limit = limit;
   }
 
-  get #eof(): boolean {
-    return hasFlag(this.#flags, EOF);
+  /** Whether `flag` (EOF, ARMED…) is set. */
+  #is(flag: number): boolean {
+    return hasFlag(this.#flags, flag);
   }
-  set #eof(on: boolean) {
-    this.#flags = withFlag(this.#flags, EOF, on);
-  }
-  get #drainedTold(): boolean {
-    return hasFlag(this.#flags, DRAINED_TOLD);
-  }
-  set #drainedTold(on: boolean) {
-    this.#flags = withFlag(this.#flags, DRAINED_TOLD, on);
-  }
-  get #armed(): boolean {
-    return hasFlag(this.#flags, ARMED);
-  }
-  set #armed(on: boolean) {
-    this.#flags = withFlag(this.#flags, ARMED, on);
-  }
-  get #lingering(): boolean {
-    return hasFlag(this.#flags, LINGERING);
-  }
-  set #lingering(on: boolean) {
-    this.#flags = withFlag(this.#flags, LINGERING, on);
-  }
-  get #flowing(): boolean {
-    return hasFlag(this.#flags, FLOWING);
-  }
-  set #flowing(on: boolean) {
-    this.#flags = withFlag(this.#flags, FLOWING, on);
-  }
-  get #pumpPending(): boolean {
-    return hasFlag(this.#flags, PUMP_PENDING);
-  }
-  set #pumpPending(on: boolean) {
-    this.#flags = withFlag(this.#flags, PUMP_PENDING, on);
+
+  #set(flag: number, on: boolean): void {
+    this.#flags = withFlag(this.#flags, flag, on);
   }
 
   /** True while a read-side operation is pending. */
@@ -98,7 +70,7 @@ export class ReadSide {
 
   /** True once the peer's end of stream has been seen. */
   get eof(): boolean {
-    return this.#eof;
+    return this.#is(EOF);
   }
 
   /** Bytes from the transport, owned by the stream from here on. */
@@ -185,7 +157,7 @@ export class ReadSide {
    */
   #dropping(): boolean {
     if (this.#hole !== null) return true;
-    if (!this.#lingering || this.queue.length < this.#limit) return false;
+    if (!this.#is(LINGERING) || this.queue.length < this.#limit) return false;
     this.#hole = new StreamError(
       Status.OutOfMemory,
       `bytes past the read-ahead bound (readBufferSize ${this.#limit}) arrived while close() ` +
@@ -212,7 +184,7 @@ export class ReadSide {
   }
 
   onEnd(): void {
-    this.#eof = true;
+    this.#set(EOF, true);
     this.#updateFlow();
     this.notify();
     this.#schedulePump();
@@ -221,22 +193,22 @@ export class ReadSide {
 
   /** Tells the host, once, when the peer has ended and every byte received has been read. */
   #checkDrained(): void {
-    if (!this.#eof || this.queue.length > 0 || this.#drainedTold) return;
-    this.#drainedTold = true;
+    if (!this.#is(EOF) || this.queue.length > 0 || this.#is(DRAINED_TOLD)) return;
+    this.#set(DRAINED_TOLD, true);
     this.#host.drained();
   }
 
   /** Ends the read side locally (close or destroy): pending consumers get `reason` after the queue. */
   closeLocally(reason: StreamError): void {
     this.#closed = reason;
-    this.#flowing = false;
+    this.#set(FLOWING, false);
     this.notify();
     this.#schedulePump();
   }
 
   /** close() sent its end of stream: keep reading until the peer's end (see onData). */
   linger(): void {
-    this.#lingering = true;
+    this.#set(LINGERING, true);
     this.#updateFlow();
   }
 
@@ -252,7 +224,7 @@ export class ReadSide {
     if (this.#consumer !== null) return false;
     this.#consumer = consumer;
     // read() callers loop: keep reading ahead between calls (bounded), as tryRead does.
-    if (consumer.kind === 'into') this.#armed = true;
+    if (consumer.kind === 'into') this.#set(ARMED, true);
     this.#host.useAsync();
     this.#updateFlow();
     this.#schedulePump();
@@ -295,7 +267,7 @@ export class ReadSide {
     }
     const end = this.#endStatus();
     if (end !== null) return { status: end, bytes: 0 };
-    this.#armed = true;
+    this.#set(ARMED, true);
     this.#updateFlow();
     if (this.#host.transport.renegotiating) return { status: Status.WouldBlock, bytes: 0 };
     return { status: Status.OK, bytes: 0 };
@@ -329,7 +301,7 @@ export class ReadSide {
     this.#closed = reason;
     const consumer = this.#consumer;
     this.#consumer = null;
-    this.#flowing = false;
+    this.#set(FLOWING, false);
     if (consumer?.kind === 'chunks') consumer.sub.complete();
     else consumer?.sub.error(reason);
     for (const sub of this.#watchers) sub.complete();
@@ -348,7 +320,7 @@ export class ReadSide {
   #endStatus(): Status | null {
     if (this.#host.fatal !== null) return this.#host.fatal.status;
     if (this.#hole !== null) return this.#hole.status;
-    if (this.#eof) return Status.StreamClosed;
+    if (this.#is(EOF)) return Status.StreamClosed;
     return this.#closed?.status ?? null;
   }
 
@@ -356,7 +328,7 @@ export class ReadSide {
   #endError(): StreamError {
     if (this.#host.fatal !== null) return this.#host.fatal;
     if (this.#hole !== null) return this.#hole;
-    if (this.#eof) return (this.#eofError ??= endOfStream());
+    if (this.#is(EOF)) return (this.#eofError ??= endOfStream());
     return this.#closed ?? endOfStream(); // (never: called only when #endStatus is not null)
   }
 
@@ -366,10 +338,10 @@ export class ReadSide {
       this.#pump();
       return;
     }
-    if (this.#pumpPending) return;
-    this.#pumpPending = true;
+    if (this.#is(PUMP_PENDING)) return;
+    this.#set(PUMP_PENDING, true);
     this.#host.deliver(() => {
-      this.#pumpPending = false;
+      this.#set(PUMP_PENDING, false);
       this.#pump();
     });
   }
@@ -424,17 +396,17 @@ export class ReadSide {
     const interested =
       this.#consumer !== null ||
       this.#watchers.size > 0 ||
-      this.#armed ||
-      this.#lingering ||
+      this.#is(ARMED) ||
+      this.#is(LINGERING) ||
       this.#host.transport.renegotiating;
     const want =
       interested &&
-      (this.queue.length < this.#limit || this.#lingering) &&
-      !this.#eof &&
+      (this.queue.length < this.#limit || this.#is(LINGERING)) &&
+      !this.#is(EOF) &&
       this.#closed === null &&
       this.#host.fatal === null;
-    if (want === this.#flowing) return;
-    this.#flowing = want;
+    if (want === this.#is(FLOWING)) return;
+    this.#set(FLOWING, want);
     if (want) this.#host.transport.resume();
     else if (this.#closed === null) this.#host.transport.pause();
   }
