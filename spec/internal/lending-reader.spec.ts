@@ -10,18 +10,23 @@ import type { LendOutcome } from '../../src/transport';
 
 const KiB = 1024;
 
-/** A reader whose target keeps every full read it may keep, and copies the rest. */
-function keeper(): { reader: LendingReader; kept: Buffer[] } {
+/**
+ * A reader whose target keeps every full read it may keep, and copies the
+ * rest; `caller.buffer` is the buffer of a `readsInto` it asks the reader to
+ * read into next (null: none).
+ */
+function keeper(): { reader: LendingReader; kept: Buffer[]; caller: { buffer: Buffer | null } } {
   const reader = new LendingReader();
   const kept: Buffer[] = [];
+  const caller: { buffer: Buffer | null } = { buffer: null };
   reader.attach({
     onLend(view: Buffer, mayKeep: boolean): LendOutcome {
       kept.push(mayKeep ? view : Buffer.from(view));
       return mayKeep ? 'kept' : 'copied';
     },
-    nextBuffer: () => null,
+    nextBuffer: () => caller.buffer,
   });
-  return { reader, kept };
+  return { reader, kept, caller };
 }
 
 describe('LendingReader', () => {
@@ -76,5 +81,24 @@ describe('LendingReader', () => {
     expect(reader.own).toBe(own);
     expect(kept[kept.length - 1].buffer).not.toBe(own.buffer);
     expect(kept[kept.length - 1].length).toBe(100 * KiB);
+  });
+
+  it("reads into a caller's buffer when asked, never lets it be kept, and drops its own meanwhile", () => {
+    const { reader, kept, caller } = keeper();
+    for (let i = 0; i < 3; i++) read(reader, 1 << 30, i);
+    expect(reader.own?.length).toBe(128 * KiB);
+    caller.buffer = Buffer.alloc(32 * KiB);
+    const next = reader.next();
+    expect(next).toBe(caller.buffer);
+    expect(reader.own).toBeNull(); // it would wait as long as the caller reads
+    // Node may hand back another view of the same memory: still the caller's.
+    const same = Buffer.from(caller.buffer.buffer, caller.buffer.byteOffset, caller.buffer.length);
+    same.fill(5);
+    reader.read(same.length, same);
+    const last = kept[kept.length - 1];
+    expect(last.buffer).not.toBe(caller.buffer.buffer); // lent without mayKeep: copied
+    expect(last.equals(same)).toBeTrue();
+    caller.buffer = null;
+    expect(reader.next()).toBeNull(); // the shared buffer again (its own was given up)
   });
 });

@@ -116,7 +116,7 @@ export class LendingReader {
     }
   }
 
-  #caller: Buffer | null = null; // the caller's buffer the last read went into, or null
+  #caller: Buffer | null = null; // the caller's buffer the next read goes into (see next), or null
 
   /**
    * The buffer of the next read: a caller's (`readsInto`: the stream emits
@@ -134,7 +134,9 @@ export class LendingReader {
   /** One read of `n` bytes into `buf`. */
   read(n: number, buf: Buffer): void {
     const view = n === buf.length ? buf : buf.subarray(0, n); // a full read needs no new view
-    if (buf === this.#caller) {
+    const caller = this.#caller;
+    // Compared by memory: a runtime may hand back another view of the buffer it was given.
+    if (caller !== null && buf.buffer === caller.buffer && buf.byteOffset === caller.byteOffset) {
       // Into a caller's buffer: never kept (it is theirs), and nothing to learn from for ours.
       this.#caller = null;
       if (this.#target === null) this.#keepEarly(view);
