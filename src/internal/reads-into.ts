@@ -65,7 +65,7 @@ export class ReadsIntoSink implements ChunkSink {
 
   #deliver(chunk: Buffer, lent: boolean): void {
     const buf = this.#buf;
-    // Read straight into the caller's buffer (never more than it holds): nothing to copy.
+    // Read straight into the caller's buffer: its first buffer's worth is in place already.
     const inPlace = chunk.buffer === buf.buffer && chunk.byteOffset === buf.byteOffset;
     for (let at = 0; at < chunk.length;) {
       if (this.#sub.closed) {
@@ -79,7 +79,7 @@ export class ReadsIntoSink implements ChunkSink {
         return;
       }
       const n = Math.min(this.#size, chunk.length - at);
-      if (!inPlace) chunk.copy(buf, 0, at, at + n);
+      if (at > 0 || !inPlace) chunk.copy(buf, 0, at, at + n); // (copy handles overlap)
       at += n;
       this.#sub.next(n);
     }
