@@ -148,7 +148,7 @@ export class Stream extends StreamSyncMode {
   }
 
   /**
-   * Decoded frames (see {@link Codec}, {@link lines}, {@link lengthPrefixed}):
+   * Decoded frames (see {@link Codec}, and the codecs `lines()`, `lengthPrefixed()`):
    * a cold read-side operation like `reads$` (one at a time; a second one
    * errors with `Invalid`, code 3). Completes at the peer's end of stream
    * after the last whole frame; bytes left that make no whole frame error

@@ -88,7 +88,12 @@ export interface ChunkMarblesOptions {
 export function chunkMarbles(
   chunks: readonly Uint8Array[],
   options: ChunkMarblesOptions = {},
-): { marbles: string; values: Record<string, Buffer> } {
+): {
+  /** The marble script: one letter per chunk, `gap` frames apart, then the end unless told not to. */
+  marbles: string;
+  /** The chunk of each letter of `marbles`. */
+  values: Record<string, Buffer>;
+} {
   const gap = Math.max(1, Math.floor(options.gap ?? 1));
   const values: Record<string, Buffer> = {};
   let marbles = '';

@@ -39,7 +39,7 @@ type Inbound = Buffer | 'end' | 'close';
  * reading.
  *
  * {@link createTestPeer} wraps one in a {@link TestPeer}; use it directly to
- * put your own {@link Stream} (or a wrapper of one) over a scripted transport.
+ * put your own `Stream` (or a wrapper of one) over a scripted transport.
  *
  * @example
  * ```ts runnable
