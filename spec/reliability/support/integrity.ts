@@ -6,9 +6,9 @@
  * One run: `a` sends a random payload to `b` with random write chunking and a
  * random mix of `tryWrite` (driven by `writable$`), `write` and `writeAll`,
  * then ends with `shutdownWrite()` or `close()`, after a `flush()` or not.
- * `b` reads with a random mix of `tryRead` (driven by `readable$`), `read`
- * and `reads$` (taking a few chunks, unsubscribing, coming back later), with
- * random read sizes. After a half-close `b` answers with a reply that `a`
+ * `b` reads with a random mix of `tryRead` (driven by `readable$`), `read`,
+ * `reads$` and `readsInto` (taking a few chunks, unsubscribing, coming back
+ * later), with random read sizes. After a half-close `b` answers with a reply that `a`
  * reads to its end. Both sha256 sums must match, and the states must be the
  * documented ones.
  */
@@ -27,7 +27,7 @@ export interface WriteStep {
 
 /** How the receiver reads for a while. */
 export interface ReadStep {
-  readonly how: 'try' | 'read' | 'reads';
+  readonly how: 'try' | 'read' | 'reads' | 'into';
   readonly size: number;
   /** Reads (or reads$ chunks) before switching to the next step. */
   readonly count: number;
@@ -66,7 +66,7 @@ export function scenarioArb(maxPayload: number): fc.Arbitrary<Scenario> {
     chunk,
   });
   const read = fc.record({
-    how: fc.constantFrom<ReadStep['how']>('try', 'read', 'reads'),
+    how: fc.constantFrom<ReadStep['how']>('try', 'read', 'reads', 'into'),
     size: fc.oneof(fc.integer({ min: 1, max: 32 }), fc.integer({ min: 1, max: 256 * KiB })),
     count: fc.integer({ min: 1, max: 8 }),
   });
@@ -215,6 +215,7 @@ async function readToEnd(s: Stream, steps: readonly ReadStep[]): Promise<ReadRes
     const step = steps[i % steps.length];
     if (step.how === 'try') eof = await tryReads(s, step, use);
     else if (step.how === 'read') eof = await asyncReads(s, step, use);
+    else if (step.how === 'into') eof = await intoReads(s, step, use);
     else {
       const chunks = await lastValueFrom(s.reads$.pipe(take(step.count), toArray()));
       chunks.forEach(use);
@@ -254,6 +255,29 @@ async function asyncReads(
     }
   }
   return false;
+}
+
+/** `count` emissions of `readsInto`; true when it completed before them (the end of stream). */
+function intoReads(s: Stream, step: ReadStep, use: (c: Uint8Array) => void): Promise<boolean> {
+  // A buffer of its own per step: the socket may read into the last one once more (readsInto).
+  const buf = Buffer.alloc(step.size);
+  let emitted = 0;
+  return new Promise<boolean>((resolve, reject) => {
+    s.readsInto(buf)
+      .pipe(take(step.count))
+      .subscribe({
+        next: (n) => {
+          check(
+            n >= 1 && n <= buf.length,
+            `readsInto emitted ${n} for a ${buf.length}-byte buffer`,
+          );
+          use(buf.subarray(0, n)); // hashed before next returns, while the bytes are there
+          emitted += 1;
+        },
+        error: reject,
+        complete: () => resolve(emitted < step.count),
+      });
+  });
 }
 
 function sha(data: Buffer): string {
