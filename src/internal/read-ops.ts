@@ -1,14 +1,24 @@
 /**
  * The operations a {@link ReadSide} runs, one at a time: a `reads$` (or
- * frames, or `readsInto`) subscription and a pending `read()`; and the answer of the
- * try-once calls.
+ * frames, or `readsInto`) subscription and a pending `read()`, each knowing
+ * how it takes queued bytes and how it ends; and the answer of the try-once
+ * calls.
  *
  * @module
  */
 import type { Subscriber } from 'rxjs';
-import type { Status } from '../status';
+import { Status } from '../status';
+import { invalid, type StreamError } from '../errors';
+import type { ByteQueue } from './byte-queue';
 import { SelfDetaching } from './host';
 import type { ReadSide } from './read-side';
+import { goneProblem } from './validate';
+
+/** What a consumer takes queued bytes from: the read side's queue and its count of bytes read. */
+export interface Taking {
+  readonly queue: ByteQueue;
+  bytes: number;
+}
 
 /**
  * Where a chunks consumer's chunks go: a `reads$` subscriber, or a frames
@@ -43,6 +53,30 @@ export class ChunksConsumer extends SelfDetaching<ReadConsumer> {
   ) {
     super(side);
   }
+
+  /** Takes the next queued chunk (something is queued); true: it goes on reading. */
+  take(from: Taking): boolean {
+    const chunk = from.queue.shift() as Buffer;
+    from.bytes += chunk.length;
+    this.sub.next(chunk);
+    return true;
+  }
+
+  /** No more bytes will come (`status`): completes at a clean end, else errors with `error()`. */
+  end(status: Status, error: () => StreamError): void {
+    // A clean end needs no error object.
+    if (status === Status.StreamClosed) this.sub.complete();
+    else this.sub.error(error());
+  }
+
+  /**
+   * The stream was destroyed: completes, as a `net.Socket` destroyed without
+   * an error emits no 'error' — the caller ended it, and a subscriber without
+   * an error callback must not take the process down with it.
+   */
+  shutdown(): void {
+    this.sub.complete();
+  }
 }
 
 /** A pending `read()`: up to `max` bytes into `buf`. */
@@ -55,6 +89,30 @@ export class IntoConsumer extends SelfDetaching<ReadConsumer> {
     side: ReadSide,
   ) {
     super(side);
+  }
+
+  /** Its one read, from what is queued (the read side has let go of it first); false: done. */
+  take(from: Taking): boolean {
+    const gone = goneProblem(this.buf, this.max, 'read');
+    if (gone !== null) {
+      this.sub.error(invalid(gone)); // nothing consumed: the bytes stay for the next reader
+      return false;
+    }
+    const n = from.queue.copyTo(this.buf, this.max);
+    from.bytes += n;
+    this.sub.next(n);
+    this.sub.complete();
+    return false;
+  }
+
+  /** No more bytes will come: errors (code 2 at the end of stream). */
+  end(_status: Status, error: () => StreamError): void {
+    this.sub.error(error());
+  }
+
+  /** The stream was destroyed: errors with `reason` (code 2, as the reference module's futures). */
+  shutdown(reason: StreamError): void {
+    this.sub.error(reason);
   }
 }
 

@@ -5,8 +5,6 @@ import { ByteQueue, copyOf } from './byte-queue';
 import { notifyWatcher, type Host } from './host';
 import type { ChunkSink, ReadConsumer, TryResult } from './read-ops';
 import type { LendOutcome } from '../transport';
-import { invalid } from '../errors';
-import { goneProblem } from './validate';
 import { isAllocationFailure } from './alloc';
 import { hasFlag, withFlag } from './flags';
 
@@ -291,19 +289,15 @@ export class ReadSide {
   }
 
   /**
-   * Ends the consumer and completes the watchers (destroy): a pending
-   * `read` errors with `reason` (code 2, as the reference module's futures);
-   * a `reads$` completes, as a `net.Socket` destroyed without an error emits
-   * no 'error' — the caller ended it, and a subscriber without an error
-   * callback must not take the process down with it.
+   * Ends the consumer (a pending `read` errors with `reason`, a `reads$`
+   * completes: see `shutdown` in read-ops.ts) and completes the watchers (destroy).
    */
   shutdown(reason: StreamError): void {
     this.#closed = reason;
     const consumer = this.#consumer;
     this.#consumer = null;
     this.#set(FLOWING, false);
-    if (consumer?.kind === 'chunks') consumer.sub.complete();
-    else consumer?.sub.error(reason);
+    consumer?.shutdown(reason);
     for (const sub of this.#watchers) sub.complete();
     this.#watchers.clear();
   }
@@ -355,30 +349,14 @@ export class ReadSide {
         break;
       }
       if (this.queue.length > 0) {
-        if (c.kind === 'chunks') {
-          const chunk = this.queue.shift() as Buffer;
-          this.bytes += chunk.length;
-          c.sub.next(chunk);
-          continue;
-        }
-        this.#consumer = null;
-        const gone = goneProblem(c.buf, c.max, 'read');
-        if (gone !== null) {
-          c.sub.error(invalid(gone)); // nothing consumed: the bytes stay for the next reader
-          break;
-        }
-        const n = this.queue.copyTo(c.buf, c.max);
-        this.bytes += n;
-        c.sub.next(n);
-        c.sub.complete();
+        if (c.kind === 'into') this.#consumer = null; // one read, whatever it takes
+        if (c.take(this)) continue;
         break;
       }
       const end = this.#endStatus();
       if (end === null) break;
       this.#consumer = null;
-      // reads$ completes at a clean end: no error object is needed for that.
-      if (c.kind === 'chunks' && end === Status.StreamClosed) c.sub.complete();
-      else c.sub.error(this.#endError());
+      c.end(end, () => this.#endError());
     }
     this.#giveUpQueue();
     this.#updateFlow();
