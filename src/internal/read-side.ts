@@ -57,6 +57,7 @@ export class ReadSide {
     return hasFlag(this.#flags, flag);
   }
 
+  /** Sets (`on`) or clears `flag`. */
   #set(flag: number, on: boolean): void {
     this.#flags = withFlag(this.#flags, flag, on);
   }
