@@ -109,14 +109,7 @@ export class FrameReader<T> implements ChunkSink {
   }
 
   next(chunk: Buffer): void {
-    if (this.#buf.length > this.#start) {
-      this.#inPlace(chunk, false);
-      return;
-    }
-    this.#buf = chunk;
-    this.#start = 0;
-    this.#store = null;
-    this.#decodeAll();
+    this.#inPlace(chunk, false);
   }
 
   error(error: unknown): void {
