@@ -61,33 +61,34 @@ function tryReadAll(stream: Stream, buf: Buffer): Promise<number> {
   });
 }
 
-async function rx(ctx: BenchContext): Promise<Measurement> {
-  const bytes = ctx.config.bulkBytes;
-  const buf = Buffer.allocUnsafe(INTO_BUFFER);
-  return withStream(connectRx(ctx.ports.source), async (stream) => {
-    const t0 = now();
-    stream.tryWrite(encodeRequest(bytes));
-    const got = await tryReadAll(stream, buf);
-    return byteRate(got, elapsedSince(t0), bytes);
+/** `readsInto(buf)`: the count of each read, the bytes in `buf` (Node's `onread` as an observable). */
+function readsIntoAll(stream: Stream, buf: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    stream
+      .readsInto(buf)
+      .subscribe({ next: (n) => (got += n), complete: () => resolve(got), error: reject });
   });
 }
 
-/** `readsInto(buf)`: the count of each read, the bytes in `buf` (Node's `onread` as an observable). */
-async function rxReadsInto(ctx: BenchContext): Promise<Measurement> {
-  const bytes = ctx.config.bulkBytes;
-  const buf = Buffer.allocUnsafe(INTO_BUFFER);
-  return withStream(connectRx(ctx.ports.source), async (stream) => {
-    const t0 = now();
-    stream.tryWrite(encodeRequest(bytes));
-    let got = 0;
-    await new Promise<void>((resolve, reject) => {
-      stream
-        .readsInto(buf)
-        .subscribe({ next: (n) => (got += n), complete: resolve, error: reject });
+/** Connects, asks for the bulk payload and times `receive` reading all of it into one buffer. */
+function rxInto(
+  receive: (stream: Stream, buf: Buffer) => Promise<number>,
+): (ctx: BenchContext) => Promise<Measurement> {
+  return (ctx) => {
+    const bytes = ctx.config.bulkBytes;
+    const buf = Buffer.allocUnsafe(INTO_BUFFER);
+    return withStream(connectRx(ctx.ports.source), async (stream) => {
+      const t0 = now();
+      stream.tryWrite(encodeRequest(bytes));
+      const got = await receive(stream, buf);
+      return byteRate(got, elapsedSince(t0), bytes);
     });
-    return byteRate(got, elapsedSince(t0), bytes);
-  });
+  };
 }
+
+const rx = rxInto(tryReadAll);
+const rxReadsInto = rxInto(readsIntoAll);
 
 /** The scenario. */
 export const tcpRecvInto: Scenario = {
