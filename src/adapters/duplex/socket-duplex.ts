@@ -19,7 +19,6 @@ import {
 import type { ToDuplexOptions } from './options';
 import { handOverHandle } from './hand-over';
 import { watchOpened } from '../../node-socket/opened';
-import { IdleTimer } from './idle-timer';
 import { SocketMembers } from './socket-members';
 import { toNodeError } from './node-error';
 
@@ -69,8 +68,6 @@ export class SocketDuplex extends SocketMembers {
   #reading: Subscription | null = null;
   #subscribing = false; // inside reads$.subscribe(), which may deliver chunks at once
   #full = false; // push() refused while subscribing
-  #timeout: number | undefined = undefined;
-  readonly #idle = new IdleTimer(() => this.emit('timeout'));
   readonly #handOver: boolean;
   /** The native handle once handed over (then the stream is read no more). */
   #handle: object | null = null;
@@ -138,11 +135,6 @@ export class SocketDuplex extends SocketMembers {
     return this.#before;
   }
 
-  /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
-  _unrefTimer(): void {
-    this.#idle.touch();
-  }
-
   /**
    * True from creation over an observable until connected (or destroyed), as `net.Socket`'s.
    *
@@ -161,95 +153,6 @@ export class SocketDuplex extends SocketMembers {
    */
   get connecting(): boolean {
     return this.#connecting;
-  }
-
-  /**
-   * True while there is no connection: not yet connected, or destroyed (as `net.Socket`'s).
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { memoryPair, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(memoryPair()[0]);
-   * assert.equal(sock.pending, false); // over a stream: connected from the start
-   * sock.destroy();
-   * assert.equal(sock.pending, true);
-   * ```
-   */
-  get pending(): boolean {
-    return this.#stream === null || this.destroyed;
-  }
-
-  /**
-   * `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`, as `net.Socket`'s.
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * assert.equal(sock.readyState, 'opening');
-   * sock.connect(() => {
-   *   assert.equal(sock.readyState, 'open');
-   *   sock.end(); // half-close: 'readOnly' until the echo peer ends too
-   *   sock.resume().on('close', () => assert.equal(sock.readyState, 'closed'));
-   * });
-   * ```
-   */
-  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
-    if (this.#connecting) return 'opening';
-    if (this.readable) return this.writable ? 'open' : 'readOnly';
-    return this.writable ? 'writeOnly' : 'closed';
-  }
-
-  /**
-   * The idle time set by {@link SocketDuplex.setTimeout} (ms), or undefined.
-   *
-   * @example
-   * ```ts
-   * const sock = toDuplex(stream).setTimeout(30_000);
-   * console.log(sock.timeout); // 30000
-   * ```
-   */
-  get timeout(): number | undefined {
-    return this.#timeout;
-  }
-
-  /**
-   * As `net.Socket#setTimeout`: emits `'timeout'` after `ms` without reads
-   * or writes, again after the next activity and `ms` more; 0 turns it off
-   * (and removes `callback`). It does not destroy: the listener decides.
-   * The timer never keeps the process alive.
-   *
-   * @throws RangeError (`ERR_OUT_OF_RANGE`) for a negative or non-finite `ms`.
-   *
-   * @example
-   * ```ts runnable
-   * import assert from 'node:assert/strict';
-   * import { connectTCP, toDuplex } from 'rxstream';
-   *
-   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
-   * sock.setTimeout(50, () => sock.destroy()); // nothing read or written for 50 ms: give up
-   * assert.equal(sock.timeout, 50);
-   * sock.on('close', () => assert.equal(sock.destroyed, true));
-   * sock.resume(); // reading: the echo peer sends nothing, so the timeout fires
-   * ```
-   */
-  setTimeout(ms: number, callback?: () => void): this {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw Object.assign(new RangeError(`timeout must be a finite number >= 0, got ${ms}`), {
-        code: 'ERR_OUT_OF_RANGE',
-      });
-    }
-    if (this.destroyed) return this;
-    this.#timeout = ms;
-    this.#idle.set(ms);
-    if (ms === 0) {
-      if (callback !== undefined) this.off('timeout', callback);
-    } else if (callback !== undefined) this.once('timeout', callback);
-    return this;
   }
 
   /**
@@ -305,7 +208,7 @@ export class SocketDuplex extends SocketMembers {
 
   readonly #reader = {
     next: (chunk: Buffer): void => {
-      this.#idle.touch();
+      this.idle.touch();
       if (this.push(chunk)) return;
       // Node's buffer is full: stop until it asks again (_read).
       const sub = this.#reading;
@@ -385,7 +288,7 @@ export class SocketDuplex extends SocketMembers {
     this.#before = null;
     this.#connecting = false;
     this.#opened = null;
-    this.#idle.stop();
+    this.idle.stop();
     this.#stream?.destroy();
     // Writes waiting for a connection that never came hear why, as on a net.Socket.
     before?.fail(error ?? destroyedBeforeConnect());
@@ -400,7 +303,7 @@ export class SocketDuplex extends SocketMembers {
   }
 
   #wrote(callback: () => void): void {
-    this.#idle.touch();
+    this.idle.touch();
     callback();
   }
 
@@ -454,7 +357,7 @@ export class SocketDuplex extends SocketMembers {
     const before = this.#before;
     this.#before = null;
     before?.apply(stream);
-    this.#idle.touch();
+    this.idle.touch();
     emitConnected(this, stream.kind === StreamKind.TLSStream);
     before?.run(stream, () => !this.destroyed);
     if (this.#wantRead && !this.destroyed) {

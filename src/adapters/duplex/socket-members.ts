@@ -1,7 +1,9 @@
 /**
  * The `net.Socket` members of {@link SocketDuplex} that read or set the
  * socket under it — addresses, counters, socket options — over whichever
- * stream it has (none before the connection: settings wait for it).
+ * stream it has (none before the connection: settings wait for it), and
+ * those that only report its state: `pending`, `readyState`, `timeout` and
+ * `setTimeout`.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Stream } from '../../stream';
 import type { BeforeConnect } from './before-connect';
+import { IdleTimer } from './idle-timer';
 
 /**
  * @internal The socket members `SocketDuplex` inherits (documented there):
@@ -20,6 +23,11 @@ export abstract class SocketMembers extends Duplex {
   protected abstract linked(): Stream | null;
   /** @internal Where settings wait until the connection (null once connected). */
   protected abstract waiting(): BeforeConnect | null;
+  /** True from creation over an observable until connected (see `SocketDuplex.connecting`). */
+  abstract get connecting(): boolean;
+  /** @internal The `setTimeout` timer: reads, writes and `_unrefTimer` touch it. */
+  protected readonly idle = new IdleTimer(() => this.emit('timeout'));
+  #timeout: number | undefined = undefined;
 
   /**
    * The peer's address (undefined before the connection, and on IPC and memory streams).
@@ -210,6 +218,100 @@ export abstract class SocketMembers extends Duplex {
     const before = this.waiting();
     if (before !== null) before.ref(false);
     else this.linked()?.unref();
+    return this;
+  }
+
+  /** @internal `net.Socket`'s activity hook, which `http.Server` calls on a socket it reads natively. */
+  _unrefTimer(): void {
+    this.idle.touch();
+  }
+
+  /**
+   * True while there is no connection: not yet connected, or destroyed (as `net.Socket`'s).
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { memoryPair, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(memoryPair()[0]);
+   * assert.equal(sock.pending, false); // over a stream: connected from the start
+   * sock.destroy();
+   * assert.equal(sock.pending, true);
+   * ```
+   */
+  get pending(): boolean {
+    return this.linked() === null || this.destroyed;
+  }
+
+  /**
+   * `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`, as `net.Socket`'s.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * assert.equal(sock.readyState, 'opening');
+   * sock.connect(() => {
+   *   assert.equal(sock.readyState, 'open');
+   *   sock.end(); // half-close: 'readOnly' until the echo peer ends too
+   *   sock.resume().on('close', () => assert.equal(sock.readyState, 'closed'));
+   * });
+   * ```
+   */
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable) return this.writable ? 'open' : 'readOnly';
+    return this.writable ? 'writeOnly' : 'closed';
+  }
+
+  /**
+   * The idle time set by {@link SocketDuplex.setTimeout} (ms), or undefined.
+   *
+   * @example
+   * ```ts
+   * const sock = toDuplex(stream).setTimeout(30_000);
+   * console.log(sock.timeout); // 30000
+   * ```
+   */
+  get timeout(): number | undefined {
+    return this.#timeout;
+  }
+
+  /**
+   * As `net.Socket#setTimeout`: emits `'timeout'` after `ms` without reads
+   * or writes, again after the next activity and `ms` more; 0 turns it off
+   * (and removes `callback`). It does not destroy: the listener decides.
+   * The timer never keeps the process alive.
+   *
+   * @throws RangeError (`ERR_OUT_OF_RANGE`) for a negative or non-finite `ms`.
+   *
+   * @example
+   * ```ts runnable
+   * import assert from 'node:assert/strict';
+   * import { connectTCP, toDuplex } from 'rxstream';
+   *
+   * const sock = toDuplex(connectTCP(port, '127.0.0.1'));
+   * sock.setTimeout(50, () => sock.destroy()); // nothing read or written for 50 ms: give up
+   * assert.equal(sock.timeout, 50);
+   * sock.on('close', () => assert.equal(sock.destroyed, true));
+   * sock.resume(); // reading: the echo peer sends nothing, so the timeout fires
+   * ```
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw Object.assign(new RangeError(`timeout must be a finite number >= 0, got ${ms}`), {
+        code: 'ERR_OUT_OF_RANGE',
+      });
+    }
+    if (this.destroyed) return this;
+    this.#timeout = ms;
+    this.idle.set(ms);
+    if (ms === 0) {
+      if (callback !== undefined) this.off('timeout', callback);
+    } else if (callback !== undefined) this.once('timeout', callback);
     return this;
   }
 }
