@@ -83,6 +83,34 @@ describe('LendingReader', () => {
     expect(kept[kept.length - 1].length).toBe(100 * KiB);
   });
 
+  it('lets at most 4 MiB of buffers of their own wait for reads, all sockets together', () => {
+    // Each socket's full reads lead to a buffer of its own, made for the next read; at a
+    // thousand sockets taking turns, each would hold one until its turn comes.
+    const readers: LendingReader[] = [];
+    const holding = (): number => readers.filter((r) => r.own !== null).length;
+    try {
+      for (let i = 0; i < 40; i++) {
+        const { reader } = keeper();
+        readers.push(reader);
+        for (let j = 0; j < 3; j++) {
+          const buf = reader.own ?? shared;
+          reader.read(buf.length, buf); // full, and no release: the next read has not come
+        }
+      }
+      // 128 KiB each after three full reads: 32 of them make the budget.
+      expect(readers[0].own?.length).toBe(128 * KiB);
+      expect(holding()).toBeGreaterThan(0);
+      expect(holding()).toBeLessThanOrEqual(32);
+      expect(readers[39].own).toBeNull(); // reads into the shared buffer: copied, nothing lost
+      for (const r of readers.slice(0, 8)) r.release(); // their reads came (or they closed)
+      const last = readers[39];
+      last.read(shared.length, shared);
+      expect(last.own?.length).toBe(64 * KiB); // room again
+    } finally {
+      for (const r of readers) r.release();
+    }
+  });
+
   it("reads into a caller's buffer when asked, never lets it be kept, and drops its own meanwhile", () => {
     const { reader, kept, caller } = keeper();
     for (let i = 0; i < 3; i++) read(reader, 1 << 30, i);

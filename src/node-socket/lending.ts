@@ -80,9 +80,9 @@ let shared: Buffer | null = null;
  * young-generation GC; at 1,000 streams those doubled the GC time of raw
  * Node's path. A read that does not fill a socket's own buffer is copied out
  * at its size and the buffer kept for the next read, so a chunk never holds
- * more memory than its bytes; at most {@link WAIT_BUDGET} of such buffers
- * (all sockets together) wait for data, each given up at the next read, a
- * detach or a close.
+ * more memory than its bytes. At most {@link WAIT_BUDGET} of buffers of their
+ * own (all sockets together) wait for data, each given up at the next read, a
+ * detach or a close; past it, sockets read into the shared buffer.
  */
 export class LendingReader {
   /** The buffer of this socket's own for the next read, or null for the shared one. */
@@ -187,11 +187,15 @@ export class LendingReader {
     }
     const own = this.own;
     if (this.#held > TO_OWN_AFTER && full) {
-      // The last one is the stream's now, unless it was copied out: then it is reused.
-      // Without memory for one, the next read goes into the shared buffer (a copy, no loss).
-      if (own === null || outcome === 'kept' || own.length !== this.#ownSize) {
-        this.own = allocateOrNull(this.#ownSize);
-      }
+      // The last one is the stream's now, unless it was copied out: then it is reused. Past
+      // the budget, or without memory for one, the next read goes into the shared buffer (a
+      // copy, no loss): at 1,000 streams, a buffer made for every socket whose read filled
+      // its buffer waited for its turn among the others (aggregate receive at CPU 1.48x raw,
+      // 1.17-1.32x within the budget; `npm run bench -- --only=aggregate`).
+      const reused = own !== null && outcome !== 'kept' && own.length === this.#ownSize;
+      if (waiting >= WAIT_BUDGET) this.own = null;
+      else if (!reused) this.own = allocateOrNull(this.#ownSize);
+      this.#wait();
     } else if (
       mine &&
       own !== null &&
@@ -204,15 +208,25 @@ export class LendingReader {
       // (at 10-100 streams that doubled the bytes allocated per byte received, and with them
       // the mark-compacts V8 runs for external memory). It waits for the next read, within
       // a budget of such buffers.
-      waiting += own.length;
-      this.#counted = own.length;
+      this.#wait();
     } else {
       this.own = null;
     }
   }
+
+  /** Counts `own` (if any) in {@link waiting} until its read comes ({@link release}). */
+  #wait(): void {
+    const size = this.own?.length ?? 0;
+    waiting += size;
+    this.#counted = size;
+  }
 }
 
-/** Bytes of buffers of their own that sockets may wait for data with (see #settle). */
+/**
+ * Bytes of buffers of their own that sockets may wait for data with, all
+ * sockets together (see #settle): the ones made for the read after a full
+ * one, and the ones a partial read was copied out of.
+ */
 const WAIT_BUDGET = 4 * 1024 * 1024;
 let waiting = 0;
 
