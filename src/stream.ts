@@ -19,6 +19,7 @@ import { framesConsumer } from './codecs/frames';
 import { sourceOp, type WriteSource } from './codecs/write-from';
 import type { OperationOptions, StreamOptions } from './stream/options';
 import { StreamSyncMode } from './stream/sync-mode';
+import { idleTransport, keepShapes } from './internal/shape-keeper';
 
 export type { TryResult } from './internal/read-side';
 export { DEFAULT_BUFFER_SIZE, DEFAULT_CLOSE_TIMEOUT } from './stream/options';
@@ -391,3 +392,6 @@ export class Stream extends StreamSyncMode {
     });
   }
 }
+
+// Stream 0, for the life of the process: it keeps V8's hidden classes of a stream's objects (see shape-keeper.ts).
+keepShapes(new Stream(idleTransport()));

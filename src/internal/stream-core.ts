@@ -29,7 +29,8 @@ export const WRITE_BUSY =
 
 /** `NODE_DEBUG=rxstream` traces states, statuses and sizes — never payload or key material. */
 export const trace = debuglog('rxstream');
-let streams = 0;
+/** Streams made so far: the first, made when `stream.ts` loads, is the shape keeper (id 0, see `shape-keeper.ts`). */
+let streams = -1;
 
 /**
  * The stream's side of its transport and of its read and write sides, in
@@ -79,7 +80,7 @@ export class StreamCore implements Host, TransportEvents {
   start(idleTimeout: number | undefined): void {
     this.transport.start(this);
     this.#activity?.arm(this.state.state$, idleTimeout, (e) => this.fail(e));
-    if (trace.enabled)
+    if (trace.enabled && this.id !== 0)
       trace('stream %d: created, kind %s, fd %d', this.id, this.transport.kind, this.transport.fd);
   }
 
