@@ -58,8 +58,12 @@ const TO_SHARED_AFTER = 4;
 /**
  * The read buffer every lending socket without one of its own reads into.
  * Reads run one at a time on the event loop and the stream is done with the
- * bytes (copied them, or what it keeps) before the callback returns, so one
- * buffer serves them all: idle sockets hold no read memory.
+ * bytes (copied them out) before the callback returns, so one buffer serves
+ * them all: idle sockets hold no read memory. It is never kept or replaced:
+ * Node fixes a socket's next read buffer when its previous read completes,
+ * so every socket that got this one then reads into it, whenever its bytes
+ * come (a chunk kept out of it was overwritten by the next socket's read:
+ * `spec/integration/lending.spec.ts`, many streams reading at once).
  */
 let shared: Buffer | null = null;
 
@@ -69,8 +73,7 @@ let shared: Buffer | null = null;
  * read is lent to the stream (`TransportEvents.lend`).
  *
  * A socket reads into the {@link shared} buffer; the stream copies what it
- * keeps, so `tryRead`/`read` loops allocate nothing per read (a consumer
- * that keeps bulk keeps a full one, and the shared buffer is replaced). When a
+ * keeps, so `tryRead`/`read` loops allocate nothing per read. When a
  * consumer holds on to bulk (more than {@link TO_OWN_AFTER} bytes of large
  * reads, as `reads$` of a transfer does) and a read filled its buffer (the
  * kernel has more), the next read goes into a new buffer of the socket's
@@ -147,19 +150,11 @@ export class LendingReader {
     if (this.#target === null) this.#keepEarly(view);
     else {
       // A partial read is copied out (exactly its size) and its buffer read into again: kept,
-      // it would pin the whole buffer for fewer bytes.
+      // it would pin the whole buffer for fewer bytes. A read of the shared buffer is never
+      // kept (see `shared`).
       const mine = buf === this.own;
       const full = n === buf.length;
-      // A full read of the shared buffer for a consumer that keeps bulk is kept as it is too,
-      // with a fresh shared buffer for the reads after it: the allocation a copy needs, without
-      // the copy (many sockets taking turns read into the shared buffer most of the time).
-      const fresh = !mine && full && this.#held > TO_OWN_AFTER ? allocateOrNull(READ_BUFFER) : null;
-      const outcome = this.#target.onLend(view, full && (mine || fresh !== null));
-      if (fresh !== null) {
-        // Not kept after all (copied out): it is the next read's buffer of its own (see #settle).
-        if (outcome === 'kept') shared = fresh;
-        else if (fresh.length === this.#ownSize) this.own = fresh;
-      }
+      const outcome = this.#target.onLend(view, full && mine);
       this.#settle(outcome, n, mine, full);
     }
   }
