@@ -2,6 +2,7 @@
  * Randomized integrity, stress share: ≥ 1,000 runs per transport of the
  * property in `spec/reliability/support/integrity.ts`, payloads up to 4 MiB,
  * a random seed printed first (fast-check prints seed and path on failure).
+ * A concurrent share runs 4-8 pairs at once (streams share process-wide read buffers).
  * Replay: `RXSTREAM_SEED=<seed> RXSTREAM_PATH=<path> npm run stress -- --filter=integrity`.
  */
 import fc from 'fast-check';
@@ -12,6 +13,8 @@ const SEED = Number(process.env.RXSTREAM_SEED ?? Math.floor(Math.random() * 0x7f
 const PATH = process.env.RXSTREAM_PATH;
 const RUNS = Number(process.env.RXSTREAM_RUNS ?? 1000);
 const MAX_PAYLOAD = 4 * 1024 * 1024;
+/** Runs of the concurrent property (each runs 4-8 scenarios at once). */
+const CONCURRENT_RUNS = Math.max(1, Math.ceil(RUNS / 10));
 
 describe('stress: randomized integrity', () => {
   beforeAll(() => {
@@ -35,6 +38,32 @@ describe('stress: randomized integrity', () => {
         );
         process.stdout.write(`\n  ${factory.name}: ${runs} runs, ${bytes} bytes verified\n`);
         expect(runs).toBeGreaterThanOrEqual(RUNS);
+      }, 3_600_000);
+
+      it(`delivers every byte in order with 4-8 pairs at once, ${CONCURRENT_RUNS} times`, async () => {
+        let bytes = 0;
+        let runs = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(scenarioArb(MAX_PAYLOAD / 2), { minLength: 4, maxLength: 8 }),
+            async (scs) => {
+              const results = await Promise.all(scs.map((sc) => runScenario(factory, sc)));
+              for (const r of results) bytes += r.bytes;
+              runs += 1;
+            },
+          ),
+          {
+            seed: SEED,
+            path: PATH,
+            numRuns: CONCURRENT_RUNS,
+            timeout: 120_000,
+            endOnFailure: true,
+          },
+        );
+        process.stdout.write(
+          `\n  ${factory.name}, pairs at once: ${runs} runs, ${bytes} bytes verified\n`,
+        );
+        expect(runs).toBeGreaterThanOrEqual(CONCURRENT_RUNS);
       }, 3_600_000);
     });
   }
