@@ -186,7 +186,7 @@ export class LendingReader {
       // the budget, or without memory for one, the next read goes into the shared buffer (a
       // copy, no loss): at 1,000 streams, a buffer made for every socket whose read filled
       // its buffer waited for its turn among the others (aggregate receive at CPU 1.48x raw,
-      // 1.17-1.32x within the budget; `npm run bench -- --only=aggregate`).
+      // 1.17-1.32x within a budget; `npm run bench -- --only=aggregate`).
       const reused = own !== null && outcome !== 'kept' && own.length === this.#ownSize;
       if (waiting >= WAIT_BUDGET) this.own = null;
       else if (!reused) this.own = allocateOrNull(this.#ownSize);
@@ -220,9 +220,12 @@ export class LendingReader {
 /**
  * Bytes of buffers of their own that sockets may wait for data with, all
  * sockets together (see #settle): the ones made for the read after a full
- * one, and the ones a partial read was copied out of.
+ * one, and the ones a partial read was copied out of. Past it a socket
+ * reads into the shared buffer, and its full reads are copied out too: at
+ * 100 streams 4 MiB cost 4-14% more user CPU than 16 MiB, and 64 MiB gained
+ * nothing at 1,000 (`bench/profile.ts aggregate-100 rx 5`, and `-1000`).
  */
-const WAIT_BUDGET = 4 * 1024 * 1024;
+export const WAIT_BUDGET = 16 * 1024 * 1024;
 let waiting = 0;
 
 /**
