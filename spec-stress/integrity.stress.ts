@@ -7,7 +7,12 @@
  */
 import fc from 'fast-check';
 import { pairFactories } from '../spec/reliability/support/pairs';
-import { runScenario, scenarioArb } from '../spec/reliability/support/integrity';
+import {
+  pairsAtOnceArb,
+  runAtOnce,
+  runScenario,
+  scenarioArb,
+} from '../spec/reliability/support/integrity';
 
 const SEED = Number(process.env.RXSTREAM_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const PATH = process.env.RXSTREAM_PATH;
@@ -44,14 +49,10 @@ describe('stress: randomized integrity', () => {
         let bytes = 0;
         let runs = 0;
         await fc.assert(
-          fc.asyncProperty(
-            fc.array(scenarioArb(MAX_PAYLOAD / 2), { minLength: 4, maxLength: 8 }),
-            async (scs) => {
-              const results = await Promise.all(scs.map((sc) => runScenario(factory, sc)));
-              for (const r of results) bytes += r.bytes;
-              runs += 1;
-            },
-          ),
+          fc.asyncProperty(pairsAtOnceArb(MAX_PAYLOAD / 2), async (scs) => {
+            bytes += (await runAtOnce(factory, scs)).bytes;
+            runs += 1;
+          }),
           {
             seed: SEED,
             path: PATH,

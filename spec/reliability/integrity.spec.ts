@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { pairFactories } from './support/pairs';
-import { runScenario, scenarioArb } from './support/integrity';
+import { pairsAtOnceArb, runAtOnce, runScenario, scenarioArb } from './support/integrity';
 
 const SEED = Number(process.env.RXSTREAM_SEED ?? 20261130);
 const PATH = process.env.RXSTREAM_PATH;
@@ -35,18 +35,13 @@ describe('randomized integrity', () => {
       }, 60_000);
 
       it('delivers every byte in order with several pairs running at once', async () => {
-        // Streams share process-wide state (the lending sockets' shared read buffer), which one
-        // pair at a time never exercises. The stress run has a random-seed share of this; the
-        // case that caught a chunk kept out of the shared buffer is in lending.spec.ts.
+        // See pairsAtOnceArb. The stress run has a random-seed share of this; the case that
+        // caught a chunk kept out of the shared buffer is in lending.spec.ts.
         let bytes = 0;
         await fc.assert(
-          fc.asyncProperty(
-            fc.array(scenarioArb(MAX_PAYLOAD * 8), { minLength: 4, maxLength: 8 }),
-            async (scs) => {
-              const results = await Promise.all(scs.map((sc) => runScenario(factory, sc)));
-              for (const r of results) bytes += r.bytes;
-            },
-          ),
+          fc.asyncProperty(pairsAtOnceArb(MAX_PAYLOAD * 8), async (scs) => {
+            bytes += (await runAtOnce(factory, scs)).bytes;
+          }),
           { seed: SEED, path: PATH, numRuns: CONCURRENT_RUNS, timeout: 20_000, endOnFailure: true },
         );
         expect(bytes).toBeGreaterThan(0);

@@ -280,6 +280,24 @@ function intoReads(s: Stream, step: ReadStep, use: (c: Uint8Array) => void): Pro
   });
 }
 
+/**
+ * 4-8 scenarios to run at once, over pairs of their own: streams share
+ * process-wide state (the lending sockets' shared read buffer, the send
+ * buffers' spare slabs), which one pair at a time never exercises.
+ */
+export function pairsAtOnceArb(maxPayload: number): fc.Arbitrary<Scenario[]> {
+  return fc.array(scenarioArb(maxPayload), { minLength: 4, maxLength: 8 });
+}
+
+/** Runs `scs` at once (see `pairsAtOnceArb`); rejects as `runScenario` does. */
+export async function runAtOnce(
+  factory: PairFactory,
+  scs: readonly Scenario[],
+): Promise<RunResult> {
+  const results = await Promise.all(scs.map((sc) => runScenario(factory, sc)));
+  return { bytes: results.reduce((sum, r) => sum + r.bytes, 0) };
+}
+
 function sha(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
